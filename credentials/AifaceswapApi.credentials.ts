@@ -1,0 +1,76 @@
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+const REJECTED_KEY_MESSAGE =
+	'The aifaceswap API rejected this API key. Copy the key again from the API Management page of aifaceswap.io.';
+
+/**
+ * The key check sends `POST /api/aifaceswap/v1/extract_face` with an empty JSON body. The API
+ * must refuse it for the missing `img` field, so no task is created and no credit is spent;
+ * the answer only tells whether the key was accepted. An HTTP 401/403, or a body whose `code`
+ * is 401/403, means the key was refused; any other answer means it was accepted.
+ */
+const keyRefusedRules = [
+	{ type: 'responseCode', properties: { value: 401, message: REJECTED_KEY_MESSAGE } },
+	{ type: 'responseCode', properties: { value: 403, message: REJECTED_KEY_MESSAGE } },
+	{ type: 'responseSuccessBody', properties: { key: 'code', value: 401, message: REJECTED_KEY_MESSAGE } },
+	{ type: 'responseSuccessBody', properties: { key: 'code', value: 403, message: REJECTED_KEY_MESSAGE } },
+] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
+
+export class AifaceswapApi implements ICredentialType {
+	name = 'aifaceswapApi';
+
+	displayName = 'Aifaceswap API';
+
+	icon: Icon = { light: 'file:aifaceswap.svg', dark: 'file:aifaceswap.dark.svg' };
+
+	documentationUrl = 'https://aifaceswap.io/api-docs/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your key from the API Management page of aifaceswap.io',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://aifaceswap.io',
+			description: 'Origin of the aifaceswap API. Change it only to go through a proxy or a test server.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/api/aifaceswap/v1/extract_face',
+			method: 'POST',
+			body: {},
+			json: true,
+			// Only a refused key may fail the check; the expected "img is required" answer must not.
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+		},
+		rules: keyRefusedRules as ICredentialTestRequest['rules'],
+	};
+}

@@ -1,0 +1,152 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ImageParameters } from '../helpers/inputs';
+
+const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
+
+/** The three parameters that choose one image: from a URL, or from a binary property. */
+export function imageInputFields(options: {
+	label: string;
+	parameters: ImageParameters;
+	defaultBinaryProperty: string;
+	urlPlaceholder: string;
+	description: string;
+}): INodeProperties[] {
+	const { label, parameters } = options;
+	return [
+		{
+			displayName: `${label} Input`,
+			name: parameters.input,
+			type: 'options',
+			options: [
+				{ name: 'URL', value: 'url', description: 'A public URL of the image' },
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'An image in a binary property of the input item, uploaded as a file',
+				},
+			],
+			default: 'url',
+			description: `Where the ${label.toLowerCase()} comes from`,
+		},
+		{
+			displayName: parameters.url.label,
+			name: parameters.url.name,
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: options.urlPlaceholder,
+			description: options.description,
+			hint: PUBLIC_URL_HINT,
+			displayOptions: { show: { [parameters.input]: ['url'] } },
+		},
+		{
+			displayName: parameters.binaryProperty.label,
+			name: parameters.binaryProperty.name,
+			type: 'string',
+			default: options.defaultBinaryProperty,
+			required: true,
+			description: `Name of the binary property of the input item that holds the ${label.toLowerCase()}`,
+			displayOptions: { show: { [parameters.input]: ['binary'] } },
+		},
+	];
+}
+
+export function urlField(options: {
+	displayName: string;
+	name: string;
+	description: string;
+	placeholder: string;
+}): INodeProperties {
+	return {
+		...options,
+		type: 'string',
+		default: '',
+		required: true,
+		hint: PUBLIC_URL_HINT,
+	};
+}
+
+export const durationField: INodeProperties = {
+	displayName: 'Duration (Seconds)',
+	name: 'duration',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	default: 5,
+	required: true,
+	description:
+		'Length of the source video in seconds. aifaceswap charges by the second, so give the real length.',
+};
+
+export const enhanceField: INodeProperties = {
+	displayName: 'Enhance',
+	name: 'enhance',
+	type: 'options',
+	options: [
+		{ name: 'None', value: 0, description: 'No face enhancement (cheapest)' },
+		{ name: 'Face Enhance up to 1080p', value: 1, description: 'For videos up to 1080p' },
+		{ name: 'Face Enhance up to 2K', value: 2, description: 'For videos up to 2K' },
+	],
+	default: 0,
+	description: 'Whether to enhance the swapped faces; each level costs more per second',
+};
+
+/** How a swap delivers its result, and its options: the same on all four swap operations. */
+export const resultFields: INodeProperties[] = [
+	{
+		displayName: 'Result Mode',
+		name: 'resultMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Submit Only',
+				value: 'submit',
+				description:
+					'Send the task and output its ID at once; get the result with the Aifaceswap Trigger',
+			},
+			{
+				name: 'Wait for Result',
+				value: 'wait',
+				description:
+					'Pause this execution until aifaceswap calls back with the result (one item per execution)',
+			},
+		],
+		default: 'submit',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
+		description:
+			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. Leave empty to send no callback.',
+		displayOptions: { show: { resultMode: ['submit'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Credits',
+				name: 'maxCredits',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
+			},
+			{
+				displayName: 'Download Result',
+				name: 'downloadResult',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the result file into the binary property "data" (Wait for Result mode)',
+			},
+		],
+	},
+];

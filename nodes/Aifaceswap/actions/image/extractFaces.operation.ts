@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { facesOutput } from '../../helpers/faces';
+import type { ImageParameters } from '../../helpers/inputs';
+import { readImage } from '../../helpers/inputs';
+import { apiRequest } from '../../transport';
+import { imageInputFields } from '../common.descriptions';
+
+const image: ImageParameters = {
+	input: 'imageInput',
+	url: { label: 'Image URL', name: 'imageUrl' },
+	binaryProperty: { label: 'Image Binary Property', name: 'imageBinaryProperty' },
+};
+
+const properties: INodeProperties[] = imageInputFields({
+	label: 'Image',
+	parameters: image,
+	defaultBinaryProperty: 'data',
+	urlPlaceholder: 'https://example.com/group-photo.jpg',
+	description: 'The image whose faces to find',
+});
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['extractFaces'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const img = await readImage(this, itemIndex, image);
+	const data = await apiRequest.call(this, 'extract_face', { img }, itemIndex);
+	return facesOutput(this, itemIndex, data.faces, data.points);
+}

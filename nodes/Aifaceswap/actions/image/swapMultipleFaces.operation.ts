@@ -1,0 +1,102 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { CREDITS } from '../../helpers/credits';
+import { sendSwap } from '../../helpers/swap';
+import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { resultFields, urlField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	urlField({
+		displayName: 'Source Image URL',
+		name: 'sourceImageUrl',
+		placeholder: 'https://example.com/group-photo.jpg',
+		description: 'The photo with several faces; run Extract Faces on it first to learn their indexes',
+	}),
+	{
+		displayName: 'Faces',
+		name: 'faces',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Face',
+		default: {},
+		required: true,
+		description: 'Which detected face to replace with which new face',
+		options: [
+			{
+				displayName: 'Face',
+				name: 'face',
+				values: [
+					{
+						displayName: 'Index',
+						name: 'index',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 0 },
+						default: 0,
+						description: 'Index of the face in the source image, as output by Extract Faces (from 0)',
+					},
+					{
+						displayName: 'Face Image URL',
+						name: 'faceImageUrl',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/face.jpg',
+						description: 'Public URL of the face to put there',
+					},
+				],
+			},
+		],
+	},
+	...resultFields,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['swapMultipleFaces'] } },
+	properties,
+);
+
+interface FaceEntry {
+	index?: number | string;
+	faceImageUrl?: string;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const sourceImage = requireHttpUrl(
+		this,
+		itemIndex,
+		{ label: 'Source Image URL', name: 'sourceImageUrl' },
+		this.getNodeParameter('sourceImageUrl', itemIndex),
+	);
+	const entries = (this.getNodeParameter('faces.face', itemIndex, []) as FaceEntry[]) ?? [];
+	if (entries.length === 0) {
+		throw invalidParameter(this, itemIndex, { label: 'Faces', name: 'faces' }, 'is empty: add at least one face to swap.');
+	}
+	const seen = new Set<number>();
+	const faceImages: string[] = [];
+	const indexes: number[] = [];
+	entries.forEach((entry, position) => {
+		const ref = { label: `Faces > Face ${position + 1} > Index`, name: `faces.face[${position}].index` };
+		const index = typeof entry.index === 'string' && entry.index.trim() !== '' ? Number(entry.index) : entry.index;
+		if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
+			throw invalidParameter(this, itemIndex, ref, `must be a whole number from 0, got ${JSON.stringify(entry.index ?? '')}.`);
+		}
+		if (seen.has(index)) {
+			throw invalidParameter(this, itemIndex, ref, `repeats face index ${index}: each face of the source image can be swapped once.`);
+		}
+		seen.add(index);
+		indexes.push(index);
+		faceImages.push(
+			requireHttpUrl(
+				this,
+				itemIndex,
+				{ label: `Faces > Face ${position + 1} > Face Image URL`, name: `faces.face[${position}].faceImageUrl` },
+				entry.faceImageUrl,
+			),
+		);
+	});
+	return await sendSwap.call(this, itemIndex, {
+		endpoint: 'multi_faceswap',
+		body: { source_image: sourceImage, face_image: faceImages, index: indexes },
+		estimatedCredits: CREDITS.multipleImageSwap,
+	});
+}

@@ -1,0 +1,55 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { facesOutput } from '../../helpers/faces';
+import { readBase64Image } from '../../helpers/inputs';
+import { apiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Frame Input',
+		name: 'frameInput',
+		type: 'options',
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'A frame image in a binary property of the input item' },
+			{ name: 'Base64 Text', value: 'base64', description: 'The frame image as base64 text' },
+		],
+		default: 'binary',
+		description: 'Where the video frame comes from. Take a frame that shows every face you want to swap.',
+	},
+	{
+		displayName: 'Frame Binary Property',
+		name: 'frameBinaryProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary property that holds the frame image',
+		displayOptions: { show: { frameInput: ['binary'] } },
+	},
+	{
+		displayName: 'Frame Base64',
+		name: 'frameBase64',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		description: 'The frame image as base64 text (a "data:image/...;base64," prefix is allowed)',
+		displayOptions: { show: { frameInput: ['base64'] } },
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['extractFaces'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const input = this.getNodeParameter('frameInput', itemIndex) as 'binary' | 'base64';
+	const value = this.getNodeParameter(input === 'binary' ? 'frameBinaryProperty' : 'frameBase64', itemIndex) as string;
+	const base64Img = await readBase64Image(this, itemIndex, input, value, {
+		base64: { label: 'Frame Base64', name: 'frameBase64' },
+		binaryProperty: { label: 'Frame Binary Property', name: 'frameBinaryProperty' },
+	});
+	const data = await apiRequest.call(this, 'extract_base64_face', { base64_img: base64Img }, itemIndex);
+	return facesOutput(this, itemIndex, data.pos, data.points);
+}

@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { videoSwapCredits } from '../../helpers/credits';
+import { sendSwap } from '../../helpers/swap';
+import { requireEnhance, requireHttpUrl, requirePositiveDuration } from '../../helpers/validation';
+import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	urlField({
+		displayName: 'Source Video URL',
+		name: 'sourceVideoUrl',
+		placeholder: 'https://example.com/clip.mp4',
+		description: 'The video whose face is replaced',
+	}),
+	urlField({
+		displayName: 'Face Image URL',
+		name: 'faceImageUrl',
+		placeholder: 'https://example.com/face.jpg',
+		description: 'The face to put into the video',
+	}),
+	durationField,
+	enhanceField,
+	...resultFields,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['swapFace'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const sourceVideo = requireHttpUrl(
+		this,
+		itemIndex,
+		{ label: 'Source Video URL', name: 'sourceVideoUrl' },
+		this.getNodeParameter('sourceVideoUrl', itemIndex),
+	);
+	const faceImage = requireHttpUrl(
+		this,
+		itemIndex,
+		{ label: 'Face Image URL', name: 'faceImageUrl' },
+		this.getNodeParameter('faceImageUrl', itemIndex),
+	);
+	const duration = requirePositiveDuration(this, itemIndex, this.getNodeParameter('duration', itemIndex));
+	const enhance = requireEnhance(this, itemIndex, this.getNodeParameter('enhance', itemIndex));
+	return await sendSwap.call(this, itemIndex, {
+		endpoint: 'video_faceswap',
+		body: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
+		estimatedCredits: videoSwapCredits(duration, enhance),
+	});
+}

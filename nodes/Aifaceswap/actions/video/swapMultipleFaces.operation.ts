@@ -1,0 +1,145 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { multipleVideoSwapCredits } from '../../helpers/credits';
+import { readBase64Image } from '../../helpers/inputs';
+import { sendSwap } from '../../helpers/swap';
+import {
+	invalidParameter,
+	requireEnhance,
+	requireHttpUrl,
+	requirePositiveDuration,
+} from '../../helpers/validation';
+import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
+
+const MAX_REFERENCES = 3;
+
+const properties: INodeProperties[] = [
+	urlField({
+		displayName: 'Source Video URL',
+		name: 'sourceVideoUrl',
+		placeholder: 'https://example.com/clip.mp4',
+		description: 'The video with the faces to replace',
+	}),
+	{
+		displayName: 'References',
+		name: 'references',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, maxAllowedFields: MAX_REFERENCES },
+		placeholder: 'Add Reference',
+		default: {},
+		required: true,
+		description:
+			'Up to 3 faces to replace: each pairs a face cut from a video frame (use Extract Faces From Video Frame for its box) with the new face',
+		options: [
+			{
+				displayName: 'Reference',
+				name: 'reference',
+				values: [
+					{
+						displayName: 'Face Reference Input',
+						name: 'faceRefInput',
+						type: 'options',
+						options: [
+							{ name: 'Base64 Text', value: 'base64' },
+							{ name: 'Binary File', value: 'binary' },
+						],
+						default: 'base64',
+						description: 'Where the image of the face to replace comes from',
+					},
+					{
+						displayName: 'Face Reference Base64',
+						name: 'faceRefBase64',
+						type: 'string',
+						default: '',
+						description: 'Base64 image of the face to replace, cut from a video frame',
+						displayOptions: { show: { faceRefInput: ['base64'] } },
+					},
+					{
+						displayName: 'Face Reference Binary Property',
+						name: 'faceRefBinaryProperty',
+						type: 'string',
+						default: 'data',
+						description: 'Binary property holding the image of the face to replace',
+						displayOptions: { show: { faceRefInput: ['binary'] } },
+					},
+					{
+						displayName: 'Face Image URL',
+						name: 'faceImageUrl',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/face.jpg',
+						description: 'Public URL of the new face',
+					},
+				],
+			},
+		],
+	},
+	durationField,
+	enhanceField,
+	...resultFields,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['swapMultipleFaces'] } },
+	properties,
+);
+
+interface ReferenceEntry {
+	faceRefInput?: 'base64' | 'binary';
+	faceRefBase64?: string;
+	faceRefBinaryProperty?: string;
+	faceImageUrl?: string;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const sourceVideo = requireHttpUrl(
+		this,
+		itemIndex,
+		{ label: 'Source Video URL', name: 'sourceVideoUrl' },
+		this.getNodeParameter('sourceVideoUrl', itemIndex),
+	);
+	const entries = (this.getNodeParameter('references.reference', itemIndex, []) as ReferenceEntry[]) ?? [];
+	const referencesRef = { label: 'References', name: 'references' };
+	if (entries.length === 0) {
+		throw invalidParameter(this, itemIndex, referencesRef, 'is empty: add at least one face reference.');
+	}
+	if (entries.length > MAX_REFERENCES) {
+		throw invalidParameter(
+			this,
+			itemIndex,
+			referencesRef,
+			`has ${entries.length} entries, but aifaceswap swaps at most ${MAX_REFERENCES} faces in a video.`,
+		);
+	}
+	const duration = requirePositiveDuration(this, itemIndex, this.getNodeParameter('duration', itemIndex));
+	const enhance = requireEnhance(this, itemIndex, this.getNodeParameter('enhance', itemIndex));
+	const refInfo = [];
+	for (const [position, entry] of entries.entries()) {
+		const label = `References > Reference ${position + 1}`;
+		const name = `references.reference[${position}]`;
+		const input = entry.faceRefInput ?? 'base64';
+		const faceRef = await readBase64Image(
+			this,
+			itemIndex,
+			input,
+			(input === 'binary' ? entry.faceRefBinaryProperty : entry.faceRefBase64) ?? '',
+			{
+				base64: { label: `${label} > Face Reference Base64`, name: `${name}.faceRefBase64` },
+				binaryProperty: { label: `${label} > Face Reference Binary Property`, name: `${name}.faceRefBinaryProperty` },
+			},
+		);
+		const faceUrl = requireHttpUrl(
+			this,
+			itemIndex,
+			{ label: `${label} > Face Image URL`, name: `${name}.faceImageUrl` },
+			entry.faceImageUrl,
+		);
+		refInfo.push({ face_ref: faceRef, face_url: faceUrl });
+	}
+	return await sendSwap.call(this, itemIndex, {
+		endpoint: 'multi_video_faceswap',
+		body: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
+		estimatedCredits: multipleVideoSwapCredits(refInfo.length, duration, enhance),
+	});
+}

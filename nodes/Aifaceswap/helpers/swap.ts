@@ -1,0 +1,73 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Endpoint, RequestBody } from '../transport';
+import { apiRequest } from '../transport';
+import { requireHttpUrl } from './validation';
+
+export type ResultMode = 'submit' | 'wait';
+
+/** A swap task ready to send: validated body fields and the cost from the price list. */
+export interface SwapTask {
+	endpoint: Endpoint;
+	body: RequestBody;
+	estimatedCredits: number;
+}
+
+interface SwapOptions {
+	maxCredits?: number;
+}
+
+/** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
+function callbackUrl(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+	const resultMode = ctx.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
+	if (resultMode === 'wait') {
+		return ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+	}
+	const webhookUrl = ctx.getNodeParameter('webhookUrl', itemIndex, '') as string;
+	if (webhookUrl.trim() === '') return undefined;
+	return requireHttpUrl(ctx, itemIndex, { label: 'Callback URL', name: 'webhookUrl' }, webhookUrl);
+}
+
+function roundCredits(credits: number): number {
+	return Math.round(credits * 100) / 100;
+}
+
+/**
+ * Sends a swap task after the last checks (budget, callback URL) and outputs
+ * `taskId`, `credits` (what the API charged) and `estimatedCredits`.
+ */
+export async function sendSwap(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	task: SwapTask,
+): Promise<INodeExecutionData> {
+	const estimatedCredits = roundCredits(task.estimatedCredits);
+	const { maxCredits = 0 } = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	if (maxCredits > 0 && estimatedCredits > maxCredits) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Max Credits (options.maxCredits) is ${maxCredits}, but this task is estimated at ${estimatedCredits} credits, so it was not sent.`,
+			{
+				itemIndex,
+				description: 'Raise Max Credits, or lower the duration, the number of faces or the enhance level.',
+			},
+		);
+	}
+	const webhook = callbackUrl(this, itemIndex);
+	const data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
+	const taskId = data.task_id;
+	if (typeof taskId !== 'string' || taskId === '') {
+		throw new NodeOperationError(
+			this.getNode(),
+			'The aifaceswap API accepted the task but returned no task ID',
+			{ itemIndex, description: `Response data: ${JSON.stringify(data).slice(0, 300)}` },
+		);
+	}
+	const json: IDataObject = {
+		taskId,
+		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
+		estimatedCredits,
+	};
+	return { json };
+}

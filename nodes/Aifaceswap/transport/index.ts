@@ -1,0 +1,203 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, randomString, sleep } from 'n8n-workflow';
+
+import type { FieldValue } from '../helpers/inputs';
+import { isUploadFile } from '../helpers/inputs';
+import { encodeMultipart } from '../helpers/multipart';
+
+export const CREDENTIAL_TYPE = 'aifaceswapApi';
+
+export const API_PATH = '/api/aifaceswap/v1/';
+
+export type Endpoint =
+	| 'faceswap'
+	| 'extract_face'
+	| 'multi_faceswap'
+	| 'video_faceswap'
+	| 'extract_base64_face'
+	| 'multi_video_faceswap';
+
+export type RequestBody = Record<string, FieldValue | FieldValue[] | IDataObject[] | undefined>;
+
+/**
+ * Retry rule: a request is sent again only when it certainly did not create a task, so a task is
+ * never created (and charged) twice:
+ * - HTTP 429 (rate limited) and HTTP 503 (unavailable): the API refused the request unprocessed;
+ * - the connection was refused or the host name did not resolve for now: nothing reached the API.
+ * Anything else that fails after the request went out (timeout, reset connection, HTTP 500, 502,
+ * 504) is not retried: the task may exist, and the error says so.
+ */
+export const RETRY = {
+	maxAttempts: 4,
+	firstBackoffMs: 500,
+	maxWaitMs: 30_000,
+	statuses: [429, 503],
+	networkCodes: ['ECONNREFUSED', 'EAI_AGAIN'],
+};
+
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export interface ApiResponse {
+	code: number;
+	message?: string;
+	data?: IDataObject;
+}
+
+function transportErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/** Seconds or an HTTP date in Retry-After, as milliseconds from now. */
+function retryAfterMs(header: unknown): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function backoffMs(attempt: number, retryAfter?: number): number {
+	const exponential = RETRY.firstBackoffMs * 2 ** (attempt - 1);
+	return Math.min(retryAfter ?? exponential, RETRY.maxWaitMs);
+}
+
+function buildBody(body: RequestBody): Pick<IHttpRequestOptions, 'body' | 'headers' | 'json'> {
+	const hasFile = Object.values(body).some(
+		(value) => isUploadFile(value) || (Array.isArray(value) && value.some(isUploadFile)),
+	);
+	if (!hasFile) return { body: body as IDataObject, json: true };
+	const multipart = encodeMultipart(
+		body as Record<string, FieldValue | FieldValue[] | undefined>,
+		`----n8nAifaceswap${randomString(24)}`,
+	);
+	return { body: multipart.body, headers: { 'Content-Type': multipart.contentType }, json: false };
+}
+
+function parseJson(body: unknown): unknown {
+	if (typeof body !== 'string' && !(body instanceof Buffer)) return body;
+	try {
+		return JSON.parse(body.toString());
+	} catch {
+		return body.toString();
+	}
+}
+
+function apiError(
+	ctx: IExecuteFunctions,
+	statusCode: number,
+	body: unknown,
+	itemIndex: number,
+): NodeApiError {
+	const response = (typeof body === 'object' && body !== null ? body : {}) as IDataObject;
+	const code = typeof response.code === 'number' ? response.code : undefined;
+	const apiMessage =
+		typeof response.message === 'string' && response.message !== ''
+			? response.message
+			: typeof body === 'string' && body.trim() !== ''
+				? body.trim().slice(0, 300)
+				: `HTTP ${statusCode}`;
+	const status = statusCode >= 400 ? statusCode : (code ?? statusCode);
+	const details = `HTTP ${statusCode}${code !== undefined ? `, API code ${code}` : ''}`;
+	if (status === 401 || status === 403 || code === 401 || code === 403) {
+		return new NodeApiError(ctx.getNode(), response as JsonObject, {
+			message: `The aifaceswap API rejected the API key: ${apiMessage}`,
+			description: `${details}. Check the API Key in the Aifaceswap API credential.`,
+			httpCode: String(status),
+			itemIndex,
+		});
+	}
+	return new NodeApiError(ctx.getNode(), response as JsonObject, {
+		message: apiMessage,
+		description: `The aifaceswap API answered with an error (${details}).`,
+		httpCode: String(status),
+		itemIndex,
+	});
+}
+
+function networkError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	attempts: number,
+): NodeApiError {
+	const code = transportErrorCode(error);
+	const reason = code ?? ((error as Error)?.message || 'unknown network error');
+	const sentNothing = code !== undefined && RETRY.networkCodes.includes(code);
+	// Built from a plain object: the HTTP client's error holds the request headers (the API key).
+	return new NodeApiError(ctx.getNode(), { message: reason, code: code ?? '' } as JsonObject, {
+		message: sentNothing
+			? `Could not reach the aifaceswap API (${reason}) after ${attempts} attempt${attempts > 1 ? 's' : ''}`
+			: `The connection to the aifaceswap API failed (${reason})`,
+		description: sentNothing
+			? 'Check the Base URL in the Aifaceswap API credential and that the API is reachable from n8n.'
+			: 'The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically: check your tasks on aifaceswap.io before running this item again.',
+		itemIndex,
+	});
+}
+
+/**
+ * POSTs to an aifaceswap endpoint and returns the response's `data`, or throws a NodeApiError
+ * that keeps the API's message. Bodies with a file are sent as multipart/form-data, others as JSON.
+ */
+export async function apiRequest(
+	this: IExecuteFunctions,
+	endpoint: Endpoint,
+	body: RequestBody,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE, itemIndex);
+	const baseUrl = (credentials.baseUrl || 'https://aifaceswap.io').replace(/\/+$/, '');
+	const options: IHttpRequestOptions = {
+		method: 'POST',
+		url: `${baseUrl}${API_PATH}${endpoint}`,
+		...buildBody(body),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = transportErrorCode(error);
+			if (code && RETRY.networkCodes.includes(code) && attempt < RETRY.maxAttempts) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw networkError(this, error, itemIndex, attempt);
+		}
+
+		const parsed = parseJson(response.body);
+		const apiCode = (parsed as ApiResponse | undefined)?.code;
+		const retryable =
+			RETRY.statuses.includes(response.statusCode) ||
+			(typeof apiCode === 'number' && RETRY.statuses.includes(apiCode));
+		if (retryable && attempt < RETRY.maxAttempts) {
+			await sleep(backoffMs(attempt, retryAfterMs(response.headers?.['retry-after'])));
+			continue;
+		}
+		if (response.statusCode >= 400 || typeof parsed !== 'object' || parsed === null || apiCode !== 200) {
+			throw apiError(this, response.statusCode, parsed, itemIndex);
+		}
+		return ((parsed as ApiResponse).data ?? {}) as IDataObject;
+	}
+}
