@@ -206,7 +206,12 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 	});
 
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await workflowExecute.processRunExecutionData(workflow);
+	try {
+		await workflowExecute.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses a workflow with static parameter issues before running any node.
+		return { run: undefined as unknown as IRun, error: error as RunResult['error'], status: 'error' };
+	}
 	const run = await finished;
 	const taskData = run.data.resultData.runData.Aifaceswap?.[0];
 	return {

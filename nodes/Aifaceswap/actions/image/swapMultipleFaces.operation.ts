@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ label: 'Source Image URL', name: 'sourceImageUrl' },
 		this.getNodeParameter('sourceImageUrl', itemIndex),
 	);
-	const entries = (this.getNodeParameter('faces.face', itemIndex, []) as FaceEntry[]) ?? [];
+	const { face: entries = [] } = this.getNodeParameter('faces', itemIndex, {}) as { face?: FaceEntry[] };
 	if (entries.length === 0) {
 		throw invalidParameter(this, itemIndex, { label: 'Faces', name: 'faces' }, 'is empty: add at least one face to swap.');
 	}

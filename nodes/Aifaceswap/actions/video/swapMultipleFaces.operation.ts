@@ -99,7 +99,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ label: 'Source Video URL', name: 'sourceVideoUrl' },
 		this.getNodeParameter('sourceVideoUrl', itemIndex),
 	);
-	const entries = (this.getNodeParameter('references.reference', itemIndex, []) as ReferenceEntry[]) ?? [];
+	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
+		reference?: ReferenceEntry[];
+	};
 	const referencesRef = { label: 'References', name: 'references' };
 	if (entries.length === 0) {
 		throw invalidParameter(this, itemIndex, referencesRef, 'is empty: add at least one face reference.');
