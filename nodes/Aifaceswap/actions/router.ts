@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as image from './image/Image.resource';
 import type { AifaceswapType } from './node.type';
@@ -42,9 +42,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push(errorItem(error as Error, itemIndex));
 				continue;
 			}
-			if (error instanceof NodeOperationError || (error as { itemIndex?: number }).itemIndex !== undefined) {
-				throw error;
-			}
+			if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 	}

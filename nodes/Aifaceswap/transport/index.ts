@@ -127,6 +127,15 @@ function apiError(
 	});
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	EAI_AGAIN: 'the host name could not be resolved for now',
+	ENOTFOUND: 'the host name does not exist',
+	ECONNRESET: 'the connection was closed before an answer came',
+	ETIMEDOUT: 'no answer came in time',
+	ECONNABORTED: 'no answer came in time',
+};
+
 function networkError(
 	ctx: IExecuteFunctions,
 	error: unknown,
@@ -134,16 +143,17 @@ function networkError(
 	attempts: number,
 ): NodeApiError {
 	const code = transportErrorCode(error);
-	const reason = code ?? ((error as Error)?.message || 'unknown network error');
+	const what = (code && NETWORK_FAILURES[code]) ?? 'the request failed on the network';
 	const sentNothing = code !== undefined && RETRY.networkCodes.includes(code);
 	// Built from a plain object: the HTTP client's error holds the request headers (the API key).
-	return new NodeApiError(ctx.getNode(), { message: reason, code: code ?? '' } as JsonObject, {
+	// The code stays out of the message, where n8n would swap it for a generic text.
+	return new NodeApiError(ctx.getNode(), { networkCode: code ?? 'unknown' } as JsonObject, {
 		message: sentNothing
-			? `Could not reach the aifaceswap API (${reason}) after ${attempts} attempt${attempts > 1 ? 's' : ''}`
-			: `The connection to the aifaceswap API failed (${reason})`,
+			? `Could not reach the aifaceswap API: ${what} (${attempts} attempt${attempts > 1 ? 's' : ''})`
+			: `The connection to the aifaceswap API failed: ${what}`,
 		description: sentNothing
-			? 'Check the Base URL in the Aifaceswap API credential and that the API is reachable from n8n.'
-			: 'The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically: check your tasks on aifaceswap.io before running this item again.',
+			? `Network error ${code}. Check the Base URL in the Aifaceswap API credential and that the API is reachable from n8n.`
+			: `Network error ${code ?? 'unknown'}. The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically: check your tasks on aifaceswap.io before running this item again.`,
 		itemIndex,
 	});
 }
