@@ -31,7 +31,7 @@ export class AifaceswapApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:aifaceswap.svg', dark: 'file:aifaceswap.dark.svg' };
 
-	documentationUrl = 'https://aifaceswap.io/api-docs/';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-aifaceswap#credential';
 
 	properties: INodeProperties[] = [
 		{

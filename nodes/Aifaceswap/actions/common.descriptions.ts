@@ -40,6 +40,7 @@ export function imageInputFields(options: {
 			hint: PUBLIC_URL_HINT,
 			displayOptions: { show: { [parameters.input]: ['url'] } },
 		},
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is per image: 'data' or 'face'
 		{
 			displayName: parameters.binaryProperty.label,
 			name: parameters.binaryProperty.name,

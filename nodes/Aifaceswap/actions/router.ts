@@ -42,8 +42,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push(errorItem(error as Error, itemIndex));
 				continue;
 			}
-			if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			throw error instanceof NodeOperationError || error instanceof NodeApiError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 	}
 	return [returnData];

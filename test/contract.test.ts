@@ -1,0 +1,116 @@
+/**
+ * The names saved workflows depend on (the contract): package, credential, node type, parameters
+ * and their values. Read from the built package, as n8n loads it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+test('package.json is an n8n community package with no runtime dependencies', () => {
+	expect(pkg.name).toBe('n8n-nodes-aifaceswap');
+	expect(pkg.keywords).toContain('n8n-community-node-package');
+	expect(pkg.dependencies ?? {}).toEqual({});
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(pkg.files).toEqual(['dist']);
+	for (const script of ['install', 'preinstall', 'postinstall', 'prepare']) expect(pkg.scripts[script]).toBeUndefined();
+	expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+});
+
+test('every file the n8n section names is built, with its icons and codex', () => {
+	for (const file of [...pkg.n8n.credentials, ...pkg.n8n.nodes]) {
+		expect(existsSync(path.join(root, file))).toBe(true);
+	}
+	for (const file of [
+		'dist/nodes/Aifaceswap/aifaceswap.svg',
+		'dist/nodes/Aifaceswap/aifaceswap.dark.svg',
+		'dist/nodes/Aifaceswap/Aifaceswap.node.json',
+		'dist/credentials/aifaceswap.svg',
+		'dist/credentials/aifaceswap.dark.svg',
+	]) {
+		expect(existsSync(path.join(root, file))).toBe(true);
+	}
+	const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/Aifaceswap/Aifaceswap.node.json'), 'utf8'));
+	expect(codex.node).toBe('n8n-nodes-aifaceswap.aifaceswap');
+});
+
+describe('the Aifaceswap node', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Aifaceswap } = require(path.join(root, 'dist/nodes/Aifaceswap/Aifaceswap.node.js'));
+	const description: INodeTypeDescription = new Aifaceswap().description;
+
+	const shownFor = (resource: string, operation: string) =>
+		description.properties
+			.filter((p) => {
+				const show = p.displayOptions?.show;
+				return show?.resource?.includes(resource) && show?.operation?.includes(operation);
+			})
+			.map((p) => p.name);
+	const property = (resource: string, operation: string, name: string): INodeProperties =>
+		description.properties.find(
+			(p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+		)!;
+	const values = (p: INodeProperties) => (p.options as Array<{ value: unknown }>).map((o) => o.value);
+
+	test('type, version, tool use, credential', () => {
+		expect(description.name).toBe('aifaceswap');
+		expect(description.version).toBe(1);
+		expect(description.usableAsTool).toBe(true);
+		expect(description.subtitle).toContain('$parameter["operation"]');
+		expect(description.credentials).toEqual([{ name: 'aifaceswapApi', required: true }]);
+	});
+
+	test('resources and operations', () => {
+		expect(values(description.properties.find((p) => p.name === 'resource')!)).toEqual(['image', 'video']);
+		const operations = description.properties.filter((p) => p.name === 'operation');
+		for (const op of operations) expect(values(op)).toEqual(['swapFace', 'extractFaces', 'swapMultipleFaces']);
+		expect(operations).toHaveLength(2);
+	});
+
+	const swapExtras = ['resultMode', 'webhookUrl', 'options'];
+	test.each([
+		['image', 'swapFace', ['sourceImageInput', 'sourceImageUrl', 'sourceImageBinaryProperty', 'faceImageInput', 'faceImageUrl', 'faceImageBinaryProperty', ...swapExtras]],
+		['image', 'extractFaces', ['imageInput', 'imageUrl', 'imageBinaryProperty']],
+		['image', 'swapMultipleFaces', ['sourceImageUrl', 'faces', ...swapExtras]],
+		['video', 'swapFace', ['sourceVideoUrl', 'faceImageUrl', 'duration', 'enhance', ...swapExtras]],
+		['video', 'extractFaces', ['frameInput', 'frameBinaryProperty', 'frameBase64']],
+		['video', 'swapMultipleFaces', ['sourceVideoUrl', 'references', 'duration', 'enhance', ...swapExtras]],
+	])('%s.%s has exactly the contract parameters', (resource, operation, names) => {
+		expect(shownFor(resource, operation)).toEqual(names);
+	});
+
+	test('parameter values and defaults', () => {
+		expect(values(property('image', 'swapFace', 'sourceImageInput'))).toEqual(['url', 'binary']);
+		expect(property('image', 'swapFace', 'sourceImageBinaryProperty').default).toBe('data');
+		expect(property('image', 'swapFace', 'faceImageBinaryProperty').default).toBe('face');
+		expect(property('image', 'extractFaces', 'imageBinaryProperty').default).toBe('data');
+		expect(values(property('video', 'extractFaces', 'frameInput'))).toEqual(['binary', 'base64']);
+		expect(property('video', 'extractFaces', 'frameBinaryProperty').default).toBe('data');
+		expect(values(property('video', 'swapFace', 'enhance'))).toEqual([0, 1, 2]);
+		const resultMode = property('image', 'swapFace', 'resultMode');
+		expect(values(resultMode)).toEqual(['submit', 'wait']);
+		expect(resultMode.default).toBe('submit');
+		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult']);
+		const faces = property('image', 'swapMultipleFaces', 'faces');
+		expect(faces.typeOptions?.multipleValues).toBe(true);
+		expect((faces.options as Array<{ name: string; values: INodeProperties[] }>)[0]).toMatchObject({ name: 'face' });
+		expect((faces.options as Array<{ values: INodeProperties[] }>)[0].values.map((v) => v.name)).toEqual(['index', 'faceImageUrl']);
+		const references = property('video', 'swapMultipleFaces', 'references');
+		expect(references.typeOptions?.maxAllowedFields).toBe(3);
+		const reference = (references.options as Array<{ name: string; values: INodeProperties[] }>)[0];
+		expect(reference.name).toBe('reference');
+		expect(reference.values.map((v) => v.name)).toEqual(['faceRefInput', 'faceRefBase64', 'faceRefBinaryProperty', 'faceImageUrl']);
+		expect(values(reference.values[0])).toEqual(['base64', 'binary']);
+	});
+
+	test('each operation states its credit price', () => {
+		const descriptions = description.properties
+			.filter((p) => p.name === 'operation')
+			.flatMap((p) => (p.options as Array<{ description: string }>).map((o) => o.description));
+		for (const text of descriptions) expect(text).toMatch(/credit/);
+	});
+});
