@@ -7,8 +7,9 @@
 import type { IAuthenticateRuleResponseCode, IAuthenticateRuleResponseSuccessBody, IDataObject } from 'n8n-workflow';
 
 import { AifaceswapApi } from '../credentials/AifaceswapApi.credentials';
-import { MOCK_API_KEY, MockAifaceswapApi } from './mock-api/server';
+import { MOCK_API_KEY } from './mock-api/server';
 import { applyGenericAuth } from './support/n8n';
+import { useMockApi } from './support/mock';
 
 type Rule = IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody;
 
@@ -41,12 +42,7 @@ async function testCredential(credentials: { apiKey: string; baseUrl: string }):
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
-let api: MockAifaceswapApi;
-beforeAll(async () => {
-	api = await new MockAifaceswapApi().start();
-});
-beforeEach(() => api.reset());
-afterAll(async () => api.stop());
+const api = useMockApi();
 
 test('a good key passes, with one refused extract_face request and no task or credit', async () => {
 	const result = await testCredential({ apiKey: MOCK_API_KEY, baseUrl: api.url });

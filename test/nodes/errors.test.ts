@@ -1,16 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { MOCK_API_KEY } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { runAifaceswap } from '../support/n8n';
+import { useMockApi } from '../support/mock';
 
-let api: MockAifaceswapApi;
-beforeAll(async () => {
-	api = await new MockAifaceswapApi().start();
-});
-beforeEach(() => api.reset());
-afterAll(async () => api.stop());
+const api = useMockApi();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL };
 const run = async (options: Partial<Parameters<typeof runAifaceswap>[0]> = {}) =>

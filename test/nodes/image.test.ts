@@ -1,4 +1,4 @@
-import { FACE_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { FACE_BOXES, MOCK_API_KEY } from '../mock-api/server';
 import {
 	CALLBACK_URL,
 	FACE_JPEG,
@@ -11,13 +11,9 @@ import {
 	SOURCE_URL,
 } from '../support/fixtures';
 import { runAifaceswap } from '../support/n8n';
+import { useMockApi } from '../support/mock';
 
-let api: MockAifaceswapApi;
-beforeAll(async () => {
-	api = await new MockAifaceswapApi().start();
-});
-beforeEach(() => api.reset());
-afterAll(async () => api.stop());
+const api = useMockApi();
 
 const run = async (parameters: Record<string, unknown>, items?: Parameters<typeof runAifaceswap>[0]['items']) =>
 	await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, items });

@@ -1,14 +1,9 @@
-import { MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, photoFile, SOURCE_URL, textFile, VIDEO_URL } from '../support/fixtures';
 import type { TestItem } from '../support/n8n';
+import { useMockApi } from '../support/mock';
 import { runAifaceswap } from '../support/n8n';
 
-let api: MockAifaceswapApi;
-beforeAll(async () => {
-	api = await new MockAifaceswapApi().start();
-});
-beforeEach(() => api.reset());
-afterAll(async () => api.stop());
+const api = useMockApi();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL };
 const videoSwap = { resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 5 };
@@ -19,6 +14,7 @@ const multiVideo = (references: unknown[], extra: Record<string, unknown> = {}) 
 	sourceVideoUrl: VIDEO_URL,
 	references: { reference: references },
 	duration: 5,
+	enhance: 0,
 	...extra,
 });
 const ref = { faceRefInput: 'base64', faceRefBase64: base64, faceImageUrl: FACE_URL };

@@ -1,13 +1,9 @@
-import { FRAME_BOXES, MockAifaceswapApi } from '../mock-api/server';
+import { FRAME_BOXES } from '../mock-api/server';
 import { CALLBACK_URL, FACE_JPEG, FACE_URL, FACE_URL_2, faceFile, PHOTO_PNG, photoFile, VIDEO_URL } from '../support/fixtures';
 import { runAifaceswap } from '../support/n8n';
+import { useMockApi } from '../support/mock';
 
-let api: MockAifaceswapApi;
-beforeAll(async () => {
-	api = await new MockAifaceswapApi().start();
-});
-beforeEach(() => api.reset());
-afterAll(async () => api.stop());
+const api = useMockApi();
 
 const run = async (parameters: Record<string, unknown>, items?: Parameters<typeof runAifaceswap>[0]['items']) =>
 	await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, items });

@@ -55,12 +55,17 @@ export function requireHttpUrl(
 	return url;
 }
 
+/** Numbers may arrive as text from expressions: "5" counts as 5, "" stays as it is. */
+export function asNumber(value: unknown): unknown {
+	return typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+}
+
 export function requirePositiveDuration(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
 ): number {
-	const duration = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const duration = asNumber(value);
 	if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0) {
 		throw invalidParameter(
 			ctx,
@@ -73,8 +78,10 @@ export function requirePositiveDuration(
 	return duration;
 }
 
-export function requireEnhance(ctx: IExecuteFunctions, itemIndex: number, value: unknown): 0 | 1 | 2 {
-	const enhance = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+export type Enhance = 0 | 1 | 2;
+
+export function requireEnhance(ctx: IExecuteFunctions, itemIndex: number, value: unknown): Enhance {
+	const enhance = asNumber(value);
 	if (enhance !== 0 && enhance !== 1 && enhance !== 2) {
 		throw invalidParameter(
 			ctx,
@@ -113,4 +120,21 @@ export function requireBase64(
 		);
 	}
 	return base64;
+}
+
+/** The settings every video swap has: the source video, its duration and the enhance level. */
+export function readVideoSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { sourceVideo: string; duration: number; enhance: Enhance } {
+	return {
+		sourceVideo: requireHttpUrl(
+			ctx,
+			itemIndex,
+			{ label: 'Source Video URL', name: 'sourceVideoUrl' },
+			ctx.getNodeParameter('sourceVideoUrl', itemIndex),
+		),
+		duration: requirePositiveDuration(ctx, itemIndex, ctx.getNodeParameter('duration', itemIndex)),
+		enhance: requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex)),
+	};
 }

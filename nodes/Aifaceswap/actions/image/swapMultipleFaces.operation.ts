@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { CREDITS } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
-import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { asNumber, invalidParameter, requireHttpUrl } from '../../helpers/validation';
 import { resultFields, urlField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -76,7 +76,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const indexes: number[] = [];
 	entries.forEach((entry, position) => {
 		const ref = { label: `Faces > Face ${position + 1} > Index`, name: `faces.face[${position}].index` };
-		const index = typeof entry.index === 'string' && entry.index.trim() !== '' ? Number(entry.index) : entry.index;
+		const index = asNumber(entry.index);
 		if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
 			throw invalidParameter(this, itemIndex, ref, `must be a whole number from 0, got ${JSON.stringify(entry.index ?? '')}.`);
 		}

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { videoSwapCredits } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
-import { requireEnhance, requireHttpUrl, requirePositiveDuration } from '../../helpers/validation';
+import { readVideoSettings, requireHttpUrl } from '../../helpers/validation';
 import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -30,20 +30,13 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const sourceVideo = requireHttpUrl(
-		this,
-		itemIndex,
-		{ label: 'Source Video URL', name: 'sourceVideoUrl' },
-		this.getNodeParameter('sourceVideoUrl', itemIndex),
-	);
+	const { sourceVideo, duration, enhance } = readVideoSettings(this, itemIndex);
 	const faceImage = requireHttpUrl(
 		this,
 		itemIndex,
 		{ label: 'Face Image URL', name: 'faceImageUrl' },
 		this.getNodeParameter('faceImageUrl', itemIndex),
 	);
-	const duration = requirePositiveDuration(this, itemIndex, this.getNodeParameter('duration', itemIndex));
-	const enhance = requireEnhance(this, itemIndex, this.getNodeParameter('enhance', itemIndex));
 	return await sendSwap.call(this, itemIndex, {
 		endpoint: 'video_faceswap',
 		body: { source_video: sourceVideo, face_image: faceImage, duration, enhance },

@@ -4,12 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { multipleVideoSwapCredits } from '../../helpers/credits';
 import { readBase64Image } from '../../helpers/inputs';
 import { sendSwap } from '../../helpers/swap';
-import {
-	invalidParameter,
-	requireEnhance,
-	requireHttpUrl,
-	requirePositiveDuration,
-} from '../../helpers/validation';
+import { invalidParameter, readVideoSettings, requireHttpUrl } from '../../helpers/validation';
 import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
 
 const MAX_REFERENCES = 3;
@@ -93,12 +88,7 @@ interface ReferenceEntry {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const sourceVideo = requireHttpUrl(
-		this,
-		itemIndex,
-		{ label: 'Source Video URL', name: 'sourceVideoUrl' },
-		this.getNodeParameter('sourceVideoUrl', itemIndex),
-	);
+	const { sourceVideo, duration, enhance } = readVideoSettings(this, itemIndex);
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
 		reference?: ReferenceEntry[];
 	};
@@ -114,8 +104,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`has ${entries.length} entries, but aifaceswap swaps at most ${MAX_REFERENCES} faces in a video.`,
 		);
 	}
-	const duration = requirePositiveDuration(this, itemIndex, this.getNodeParameter('duration', itemIndex));
-	const enhance = requireEnhance(this, itemIndex, this.getNodeParameter('enhance', itemIndex));
 	const refInfo = [];
 	for (const [position, entry] of entries.entries()) {
 		const label = `References > Reference ${position + 1}`;
