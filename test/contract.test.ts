@@ -46,7 +46,7 @@ describe('the Aifaceswap node', () => {
 		description.properties
 			.filter((p) => {
 				const show = p.displayOptions?.show;
-				return show?.resource?.includes(resource) && show?.operation?.includes(operation);
+				return p.type !== 'notice' && show?.resource?.includes(resource) && show?.operation?.includes(operation);
 			})
 			.map((p) => p.name);
 	const property = (resource: string, operation: string, name: string): INodeProperties =>
@@ -94,7 +94,7 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult']);
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'waitLimit']);
 		const faces = property('image', 'swapMultipleFaces', 'faces');
 		expect(faces.typeOptions?.multipleValues).toBe(true);
 		expect((faces.options as Array<{ name: string; values: INodeProperties[] }>)[0]).toMatchObject({ name: 'face' });

@@ -1,13 +1,17 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image/Image.resource';
 import { router } from './actions/router';
+import { resumeOnCallback } from './helpers/wait';
 import * as video from './actions/video/Video.resource';
 
 export class Aifaceswap implements INodeType {
@@ -24,6 +28,18 @@ export class Aifaceswap implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aifaceswapApi', required: true }],
+		// Wait for Result: aifaceswap's callback to the resume URL lands here.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
+		waitingNodeTooltip:
+			'=Waiting for aifaceswap to call back with the result of the task (Wait for Result). It resumes when the callback arrives, or continues with timedOut = true when the wait limit passes.',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,7 +57,27 @@ export class Aifaceswap implements INodeType {
 		],
 };
 
+	// The only webhook is the resume URL of a waiting execution, which n8n serves by itself:
+	// there is nothing to register with aifaceswap when the workflow is activated.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
+import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 
 const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
 
@@ -115,6 +116,14 @@ export const resultFields: INodeProperties[] = [
 		default: 'submit',
 	},
 	{
+		displayName:
+			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, so n8n must be reachable from the internet (set WEBHOOK_URL if it runs on localhost or behind a proxy). One item per execution.',
+		name: 'waitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resultMode: ['wait'] } },
+	},
+	{
 		displayName: 'Callback URL',
 		name: 'webhookUrl',
 		type: 'string',
@@ -146,7 +155,25 @@ export const resultFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to download the result file into the binary property "data" (Wait for Result mode)',
+					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
+			},
+			{
+				displayName: 'Allowed Download Hosts',
+				name: 'allowedDownloadHosts',
+				type: 'string',
+				default: '',
+				placeholder: 'cdn.example.com, files.example.org',
+				description: 'More hosts (and their subdomains) results may be downloaded from, separated by commas',
+				displayOptions: { show: { downloadResult: [true] } },
+			},
+			{
+				displayName: 'Wait Limit (Minutes)',
+				name: 'waitLimit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_WAIT_MINUTES,
+				description:
+					'Wait for Result mode: how long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true. 0 means no limit.',
 			},
 		],
 	},

@@ -1,6 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError, errorItem } from '../helpers/errors';
+import { submitAndWait } from '../helpers/wait';
 import * as image from './image/Image.resource';
 import type { AifaceswapType } from './node.type';
 import * as video from './video/Video.resource';
@@ -10,13 +12,6 @@ type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<
 type ResourceOperations = { [O in AifaceswapType['operation']]: { execute: OperationExecute } };
 
 const operations: { [R in AifaceswapType['resource']]: ResourceOperations } = { image, video };
-
-function errorItem(error: Error & { description?: unknown; httpCode?: unknown }, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (typeof error.description === 'string' && error.description !== '') json.description = error.description;
-	if (typeof error.httpCode === 'string' && error.httpCode !== '') json.httpCode = error.httpCode;
-	return { json, pairedItem: { item: itemIndex } };
-}
 
 /**
  * Runs the chosen operation once per input item. Every output item is paired with its input item;
@@ -32,6 +27,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
 
+	const isSwap = operation === 'swapFace' || operation === 'swapMultipleFaces';
+	if (isSwap && this.getNodeParameter('resultMode', 0, 'submit') === 'wait') {
+		return await submitAndWait.call(this, execute);
+	}
+
 	const returnData: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -42,9 +42,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push(errorItem(error as Error, itemIndex));
 				continue;
 			}
-			throw error instanceof NodeOperationError || error instanceof NodeApiError
-				? error
-				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			throw asNodeError(this.getNode(), error, itemIndex);
 		}
 	}
 	return [returnData];

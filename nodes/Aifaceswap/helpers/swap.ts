@@ -14,6 +14,14 @@ export interface SwapTask {
 	estimatedCredits: number;
 }
 
+/** The `type` aifaceswap puts in a task's callback: 1 single face swap, 2 multiple face swap. */
+const CALLBACK_TYPES: Partial<Record<Endpoint, number>> = {
+	faceswap: 1,
+	video_faceswap: 1,
+	multi_faceswap: 2,
+	multi_video_faceswap: 2,
+};
+
 interface SwapOptions {
 	maxCredits?: number;
 }
@@ -69,5 +77,6 @@ export async function sendSwap(
 		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
 		estimatedCredits,
 	};
+	if (this.getNodeParameter('resultMode', itemIndex, 'submit') === 'wait') json.type = CALLBACK_TYPES[task.endpoint];
 	return { json };
 }

@@ -1,0 +1,113 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { parseTaskCallback } from '../../shared/callback';
+import { asNodeError, errorItem } from './errors';
+import { allowedDownloadHosts, downloadResultFile } from '../../shared/download';
+
+export const DEFAULT_WAIT_MINUTES = 60;
+
+interface WaitOptions {
+	waitLimit?: number;
+	downloadResult?: boolean;
+	allowedDownloadHosts?: string;
+}
+
+/**
+ * Wait for Result: sends the one item's task with this execution's resume URL as `webhook`, then
+ * pauses the execution. What this returns is the output if the wait limit passes first
+ * (`timedOut: true`); a callback in time replaces it (see `resumeOnCallback`).
+ */
+export async function submitAndWait(
+	this: IExecuteFunctions,
+	submit: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	if (items.length !== 1) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Result Mode "Wait for Result" (resultMode) takes one item per execution, but ${items.length} items arrived, so nothing was sent.`,
+			{
+				description:
+					'A paused execution resumes once. Put a Loop Over Items node (batch size 1) before this node, or use "Submit Only" with the Aifaceswap Trigger for batches.',
+			},
+		);
+	}
+	let submitted: INodeExecutionData;
+	try {
+		submitted = await submit.call(this, 0);
+	} catch (error) {
+		if (this.continueOnFail()) return [[errorItem(error as Error, 0)]];
+		throw asNodeError(this.getNode(), error, 0);
+	}
+	const { waitLimit = DEFAULT_WAIT_MINUTES } = this.getNodeParameter('options', 0, {}) as WaitOptions;
+	const waitTill = waitLimit > 0 ? new Date(Date.now() + waitLimit * 60_000) : WAIT_INDEFINITELY;
+	await this.putExecutionToWait(waitTill);
+	return [[{ json: { ...submitted.json, success: false, resultUrl: '', timedOut: true }, pairedItem: { item: 0 } }]];
+}
+
+/** What this node output before it paused: the task it waits for. */
+function submittedTask(ctx: IWebhookFunctions): IDataObject | undefined {
+	try {
+		const json = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).last().json }}`, 0);
+		return typeof json === 'object' && json !== null ? (json as IDataObject) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The callback that resumes a waiting execution. Only the callback of the task this execution
+ * sent resumes it; any other body is answered with an error and the execution keeps waiting.
+ */
+export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const response = this.getResponseObject();
+	const refuse = (status: number, error: string): IWebhookResponseData => {
+		response.status(status).json({ error });
+		return { noWebhookResponse: true };
+	};
+	const parsed = parseTaskCallback(this.getBodyData());
+	if ('problem' in parsed) return refuse(400, parsed.problem);
+	const { callback } = parsed;
+	const task = submittedTask(this);
+	if (!task || task.taskId !== callback.taskId) {
+		return refuse(409, `This execution waits for task ${String(task?.taskId ?? 'unknown')}, not ${callback.taskId}.`);
+	}
+
+	const json: IDataObject = {
+		taskId: callback.taskId,
+		credits: task.credits,
+		estimatedCredits: task.estimatedCredits,
+		success: callback.success,
+		resultUrl: callback.resultUrl,
+		type: callback.type || task.type,
+		timedOut: false,
+	};
+	const node = this.getNode();
+	if (!callback.success) {
+		const message = `The aifaceswap task ${callback.taskId} failed: aifaceswap reported no result`;
+		if (node.continueOnFail || node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput') {
+			return { workflowData: [[{ json: { ...json, error: message }, pairedItem: { item: 0 } }]] };
+		}
+		throw new NodeOperationError(node, message, {
+			description: 'The task ended without a result; its credits may have been refunded by aifaceswap.',
+		});
+	}
+
+	const item: INodeExecutionData = { json, pairedItem: { item: 0 } };
+	const options = this.getNodeParameter('options', {}) as WaitOptions;
+	if (options.downloadResult && callback.resultUrl) {
+		const hosts = await allowedDownloadHosts(this, options.allowedDownloadHosts);
+		const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, hosts);
+		if ('binary' in outcome) item.binary = { data: outcome.binary };
+		else json.downloadError = outcome.error;
+	}
+	response.status(200).json({ received: true });
+	return { noWebhookResponse: true, workflowData: [[item]] };
+}

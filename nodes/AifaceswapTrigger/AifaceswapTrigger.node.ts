@@ -1,0 +1,155 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { constantTimeEqual, parseTaskCallback } from '../shared/callback';
+import { allowedDownloadHosts, downloadResultFile } from '../shared/download';
+
+interface TriggerOptions {
+	secretToken?: string;
+	downloadResult?: boolean;
+	allowedDownloadHosts?: string;
+}
+
+export class AifaceswapTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Aifaceswap Trigger',
+		name: 'aifaceswapTrigger',
+		icon: { light: 'file:aifaceswap.svg', dark: 'file:aifaceswap.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "On " + $parameter["events"].join(" and ") }}',
+		description: 'Starts the workflow when aifaceswap sends the result of a face swap task',
+		defaults: { name: 'Aifaceswap Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'aifaceswapApi',
+				required: false,
+				displayOptions: { show: { '/options.downloadResult': [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'task_callback',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy this node\'s Production URL (above) into the Callback URL of the Aifaceswap node, and activate this workflow. aifaceswap must reach that URL from the internet: if n8n runs on localhost or behind a proxy, set the WEBHOOK_URL environment variable to its public address.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Task Succeeded', value: 'success', description: 'The result is ready' },
+					{ name: 'Task Failed', value: 'failure', description: 'The task ended without a result' },
+				],
+				default: ['success', 'failure'],
+				description: 'Which callbacks start the workflow; others are answered and ignored',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Secret Token',
+						name: 'secretToken',
+						type: 'string',
+						typeOptions: { password: true },
+						default: '',
+						description:
+							'When set, only callbacks whose URL ends in ?token=&lt;this value&gt; start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
+					},
+					{
+						displayName: 'Download Result',
+						name: 'downloadResult',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to download the result file into the binary property "data". Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
+					},
+					{
+						displayName: 'Allowed Download Hosts',
+						name: 'allowedDownloadHosts',
+						type: 'string',
+						default: '',
+						placeholder: 'cdn.example.com, files.example.org',
+						description:
+							'More hosts (and their subdomains) results may be downloaded from, separated by commas',
+						displayOptions: { show: { downloadResult: [true] } },
+					},
+				],
+			},
+		],
+	};
+
+	// aifaceswap has no API to register callbacks: each task carries its callback URL. So there is
+	// nothing to create or delete when the workflow is activated or deactivated.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject();
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			response.status(status).json(body);
+			return { noWebhookResponse: true };
+		};
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+
+		if (options.secretToken) {
+			const { token } = this.getQueryData() as IDataObject;
+			if (typeof token !== 'string' || !constantTimeEqual(token, options.secretToken)) {
+				return answer(401, { error: 'Missing or wrong token' });
+			}
+		}
+
+		const parsed = parseTaskCallback(this.getBodyData());
+		if ('problem' in parsed) return answer(400, { error: parsed.problem });
+		const { callback } = parsed;
+
+		const events = this.getNodeParameter('events', ['success', 'failure']) as string[];
+		if (!events.includes(callback.success ? 'success' : 'failure')) {
+			return answer(200, { received: true, started: false });
+		}
+
+		const item: INodeExecutionData = { json: { ...callback } };
+		if (options.downloadResult && callback.success && callback.resultUrl) {
+			const hosts = await allowedDownloadHosts(this, options.allowedDownloadHosts);
+			const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, hosts);
+			if ('binary' in outcome) item.binary = { data: outcome.binary };
+			else item.json.downloadError = outcome.error;
+		}
+		return { workflowData: [[item]] };
+	}
+}

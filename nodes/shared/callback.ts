@@ -1,0 +1,69 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** A task_callback as aifaceswap POSTs it, in the names the nodes output. */
+export interface TaskCallback {
+	taskId: string;
+	success: boolean;
+	type: number;
+	typeName: string;
+	resultUrl: string;
+}
+
+export const TASK_TYPE_NAMES: Record<number, string> = {
+	1: 'Single face swap',
+	2: 'Multiple face swap',
+};
+
+export type ParsedCallback = { callback: TaskCallback } | { problem: string };
+
+function asFlag(value: unknown): number | undefined {
+	if (typeof value === 'boolean') return value ? 1 : 0;
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
+	return undefined;
+}
+
+/**
+ * Reads a task_callback body: a JSON object with `task_id` (string), `success` (1 or 0),
+ * `type` (1 single swap, 2 multiple swap) and `result_image` (URL, may be empty on failure).
+ * Anything else yields a short reason to answer with HTTP 400.
+ */
+export function parseTaskCallback(body: unknown): ParsedCallback {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+		return { problem: 'The body must be a JSON object (send Content-Type: application/json).' };
+	}
+	const data = body as IDataObject;
+	const taskId = typeof data.task_id === 'number' ? String(data.task_id) : data.task_id;
+	if (typeof taskId !== 'string' || taskId.trim() === '') {
+		return { problem: 'The body has no task_id.' };
+	}
+	const success = data.success === undefined ? undefined : asFlag(data.success);
+	if (success !== undefined && success !== 0 && success !== 1) {
+		return { problem: 'success must be 1 or 0.' };
+	}
+	const type = data.type === undefined ? undefined : asFlag(data.type);
+	if (type !== undefined && type !== 1 && type !== 2) {
+		return { problem: 'type must be 1 or 2.' };
+	}
+	const resultUrl = typeof data.result_image === 'string' ? data.result_image.trim() : '';
+	return {
+		callback: {
+			taskId: taskId.trim(),
+			// A callback without `success` but with a result is taken as a success.
+			success: success === undefined ? resultUrl !== '' : success === 1,
+			type: type ?? 0,
+			typeName: TASK_TYPE_NAMES[type ?? 0] ?? 'Unknown',
+			resultUrl,
+		},
+	};
+}
+
+/** Compares two strings in time that depends only on their lengths, not on where they differ. */
+export function constantTimeEqual(given: string, expected: string): boolean {
+	const length = Math.max(given.length, expected.length);
+	let difference = given.length ^ expected.length;
+	for (let index = 0; index < length; index++) {
+		difference |= (given.charCodeAt(index) || 0) ^ (expected.charCodeAt(index) || 0);
+	}
+	return difference === 0;
+}
