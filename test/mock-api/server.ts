@@ -258,6 +258,14 @@ export class MockAifaceswapApi {
 			return;
 		}
 
+		if (req.method === 'GET' && path === '/redirect') {
+			const to = new URL(req.url ?? '/', this.url).searchParams.get('to') ?? '/';
+			this.requests.push({ method: 'GET', path, headers: req.headers, contentType, body: {}, files: {}, status: 302 });
+			res.writeHead(302, { Location: to });
+			res.end();
+			return;
+		}
+
 		const match = /^\/api\/aifaceswap\/v1\/([a-z_0-9]+)$/.exec(path);
 		const endpoint = match?.[1] as EndpointName | undefined;
 		const record: RecordedRequest = {

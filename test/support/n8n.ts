@@ -3,7 +3,8 @@
  * so parameter resolution, expressions, binary data, credentials and HTTP are n8n's own.
  * Only the parts n8n's server would supply are stubbed here: the credential store and the URLs.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type express from 'express';
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsHelper,
@@ -15,15 +16,21 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
+	IRunExecutionData,
+	IWebhookData,
+	IWebhookFunctions,
+	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { AifaceswapApi } from '../../credentials/AifaceswapApi.credentials';
 import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
+import { AifaceswapTrigger } from '../../nodes/AifaceswapTrigger/AifaceswapTrigger.node';
 import { MOCK_API_KEY } from '../mock-api/server';
 
 export const AIFACESWAP = 'n8n-nodes-aifaceswap.aifaceswap';
+export const AIFACESWAP_TRIGGER = 'n8n-nodes-aifaceswap.aifaceswapTrigger';
 export const ITEMS_SOURCE = 'test.itemsSource';
 
 /** A binary file to put on a test item. */
@@ -70,6 +77,7 @@ class ItemsSource implements INodeType {
 
 const nodeClasses: Record<string, INodeType> = {
 	[AIFACESWAP]: new Aifaceswap(),
+	[AIFACESWAP_TRIGGER]: new AifaceswapTrigger(),
 	[ITEMS_SOURCE]: new ItemsSource(),
 };
 
@@ -123,19 +131,86 @@ export interface RunOptions {
 	baseUrl: string;
 	apiKey?: string;
 	continueOnFail?: boolean;
-	executionId?: string;
+	/** Base of the resume URL (`$execution.resumeUrl`): a waiting-webhook server of the test. */
+	webhookWaitingBaseUrl?: string;
 }
+
+export type NodeError = Error & {
+	description?: string;
+	httpCode?: string;
+	itemIndex?: number;
+	context?: IDataObject;
+};
 
 export interface RunResult {
 	run: IRun;
-	/** The Aifaceswap node's output items, or undefined when it failed. */
+	/** The Aifaceswap node's output items (of its last run), or undefined when it failed. */
 	output?: INodeExecutionData[];
 	/** The error the execution stopped with, if any. */
-	error?: Error & { description?: string; httpCode?: string; itemIndex?: number; context?: IDataObject };
+	error?: NodeError;
 	status: IRun['status'];
+	/** What resuming a waiting execution needs. */
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
 }
 
-export const WEBHOOK_WAITING_BASE = 'http://127.0.0.1:5678/webhook-waiting';
+const BASE = 'http://127.0.0.1:5678';
+
+/** What n8n's server would give the engine: hooks, credentials, URLs. */
+export function makeAdditionalData(options: {
+	baseUrl: string;
+	apiKey?: string;
+	executionId: string;
+	workflowNodes: INode[];
+	webhookWaitingBaseUrl?: string;
+}): { additionalData: IWorkflowExecuteAdditionalData; finished: () => Promise<IRun> } {
+	const hooks = new ExecutionLifecycleHooks('manual', options.executionId, {
+		id: 'test-workflow',
+		name: 'test',
+		nodes: options.workflowNodes,
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	let resolveFinished: (run: IRun) => void = () => undefined;
+	let finishedRun = new Promise<IRun>((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: credentialsHelper({ apiKey: options.apiKey ?? MOCK_API_KEY, baseUrl: options.baseUrl }),
+		executionId: options.executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: `${BASE}/rest`,
+		instanceBaseUrl: `${BASE}/`,
+		formBaseUrl: `${BASE}/form`,
+		formWaitingBaseUrl: `${BASE}/form-waiting`,
+		formTestBaseUrl: `${BASE}/form-test`,
+		webhookBaseUrl: `${BASE}/webhook`,
+		webhookWaitingBaseUrl: options.webhookWaitingBaseUrl ?? `${BASE}/webhook-waiting`,
+		webhookTestBaseUrl: `${BASE}/webhook-test`,
+		mcpBaseUrl: `${BASE}/mcp`,
+		mcpTestBaseUrl: `${BASE}/mcp-test`,
+		variables: {},
+		logAiEvent: () => undefined,
+		getRunExecutionData: async () => undefined,
+		setExecutionStatus: () => undefined,
+		sendDataToUI: () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return {
+		additionalData,
+		finished: async () => {
+			const run = await finishedRun;
+			finishedRun = new Promise<IRun>((resolve) => (resolveFinished = resolve));
+			return run;
+		},
+	};
+}
+
+let executionCounter = 1000;
 
 /** Runs Items Source -> Aifaceswap through n8n-core's WorkflowExecute. */
 export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
@@ -161,63 +236,118 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 		active: false,
 		settings: {},
 	});
-	const executionId = options.executionId ?? String(Math.floor(Math.random() * 1e6));
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test-workflow',
-		name: 'test',
-		nodes,
-		connections: {},
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	} as never);
-	let resolveFinished: (run: IRun) => void = () => undefined;
-	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
-
-	const additionalData = {
-		hooks,
-		credentialsHelper: credentialsHelper({ apiKey: options.apiKey ?? MOCK_API_KEY, baseUrl: options.baseUrl }),
-		executionId,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: WEBHOOK_WAITING_BASE,
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		variables: {},
-		logAiEvent: () => undefined,
-		getRunExecutionData: async () => undefined,
-		setExecutionStatus: () => undefined,
-		sendDataToUI: () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
-
+	const executionId = String(executionCounter++);
+	const { additionalData, finished } = makeAdditionalData({ ...options, executionId, workflowNodes: nodes });
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	});
-
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	try {
 		await workflowExecute.processRunExecutionData(workflow);
 	} catch (error) {
 		// n8n refuses a workflow with static parameter issues before running any node.
-		return { run: undefined as unknown as IRun, error: error as RunResult['error'], status: 'error' };
+		return { run: undefined as unknown as IRun, error: error as NodeError, status: 'error', workflow, additionalData };
 	}
-	const run = await finished;
-	const taskData = run.data.resultData.runData.Aifaceswap?.[0];
+	return { ...outcome(await finished()), workflow, additionalData };
+}
+
+function outcome(run: IRun): Pick<RunResult, 'run' | 'output' | 'error' | 'status'> {
+	const runs = run.data.resultData.runData.Aifaceswap ?? [];
+	const taskData = runs[runs.length - 1];
 	return {
 		run,
 		output: taskData?.data?.main?.[0] ?? undefined,
-		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
+		error: (taskData?.error ?? run.data.resultData.error) as NodeError | undefined,
 		status: run.status,
 	};
+}
+
+/** A webhook call as n8n's webhook server hands it to a node: express's request and response. */
+export interface WebhookCall {
+	req: express.Request;
+	res: express.Response;
+}
+
+function webhookContext(
+	workflow: Workflow,
+	node: INode,
+	additionalData: IWorkflowExecuteAdditionalData,
+	call: WebhookCall,
+	runExecutionData: IRunExecutionData | null,
+): WebhookContext {
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const webhookDescription = nodeType.description.webhooks![0];
+	const data = { ...additionalData, httpRequest: call.req, httpResponse: call.res } as IWorkflowExecuteAdditionalData;
+	const webhookData = {
+		httpMethod: webhookDescription.httpMethod,
+		node: node.name,
+		path: String(webhookDescription.path),
+		webhookDescription,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: data,
+	} as IWebhookData;
+	return new WebhookContext(workflow, node, data, 'webhook', webhookData, [], runExecutionData);
+}
+
+/**
+ * Resumes a waiting execution with a callback, as n8n's waiting-webhook server does: the node's
+ * webhook() answers; with workflow data, the node is disabled so that it passes that data on,
+ * and the execution runs on from where it paused.
+ */
+export async function resumeWaitingExecution(
+	paused: RunResult,
+	call: WebhookCall,
+): Promise<{ response: IWebhookResponseData; resumed?: Pick<RunResult, 'run' | 'output' | 'error' | 'status'> }> {
+	const runExecutionData = paused.run.data;
+	const stackEntry = runExecutionData.executionData!.nodeExecutionStack[0];
+	const node = paused.workflow.getNode(stackEntry.node.name)!;
+	const aifaceswap = nodeTypes.getByNameAndVersion(node.type) as INodeType;
+	const response = await aifaceswap.webhook!.call(
+		webhookContext(paused.workflow, node, paused.additionalData, call, runExecutionData) as unknown as IWebhookFunctions,
+	);
+	if (!response.workflowData) return { response };
+	stackEntry.node.disabled = true;
+	stackEntry.data.main = response.workflowData;
+	runExecutionData.waitTill = undefined;
+	const executionId = paused.additionalData.executionId!;
+	const { additionalData, finished } = makeAdditionalData({
+		baseUrl: 'unused',
+		executionId,
+		workflowNodes: Object.values(paused.workflow.nodes),
+	});
+	additionalData.credentialsHelper = paused.additionalData.credentialsHelper;
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(paused.workflow);
+	return { response, resumed: outcome(await finished()) };
+}
+
+export const TRIGGER_NODE_NAME = 'Aifaceswap Trigger';
+
+/** Calls the Aifaceswap Trigger's webhook() as n8n's webhook server does for a production URL. */
+export async function callTrigger(
+	parameters: IDataObject,
+	call: WebhookCall,
+	credentials?: { baseUrl: string },
+): Promise<IWebhookResponseData> {
+	const node: INode = {
+		id: 'trigger-node',
+		name: TRIGGER_NODE_NAME,
+		type: AIFACESWAP_TRIGGER,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		webhookId: 'c0ffee00-0000-4000-8000-000000000001',
+		credentials: credentials ? { aifaceswapApi: { id: '1', name: 'Aifaceswap account' } } : undefined,
+	};
+	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, settings: {} });
+	const { additionalData } = makeAdditionalData({
+		baseUrl: credentials?.baseUrl ?? 'https://aifaceswap.io',
+		executionId: String(executionCounter++),
+		workflowNodes: [node],
+	});
+	const trigger = nodeTypes.getByNameAndVersion(AIFACESWAP_TRIGGER) as INodeType;
+	return await trigger.webhook!.call(
+		webhookContext(workflow, node, additionalData, call, null) as unknown as IWebhookFunctions,
+	);
 }

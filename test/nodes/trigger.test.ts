@@ -1,0 +1,176 @@
+import { checkDownloadUrl, parseHostList } from '../../nodes/shared/download';
+import { constantTimeEqual, parseTaskCallback } from '../../nodes/shared/callback';
+import { RESULT_PNG } from '../mock-api/server';
+import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { useMockApi } from '../support/mock';
+import { runAifaceswap } from '../support/n8n';
+import { post, WebhookServer } from '../support/webhook-server';
+
+const api = useMockApi();
+const n8n = new WebhookServer();
+beforeAll(async () => {
+	await n8n.start();
+});
+beforeEach(() => n8n.reset());
+afterAll(async () => n8n.stop());
+
+const TASK = 'ac3eb7ab5852233a3d2076031103b4fe';
+const successBody = () => ({ success: 1, type: 1, task_id: TASK, result_image: api.resultUrl(TASK) });
+const startedItems = () => n8n.started.map((data) => data[0].map((item) => item.json));
+
+describe('answers', () => {
+	test('a success callback starts the workflow with the fields the user needs', async () => {
+		const answer = await post(n8n.triggerUrl(), successBody());
+		expect(answer).toEqual({ status: 200, json: { message: 'Workflow was started' } });
+		expect(startedItems()).toEqual([
+			[{ taskId: TASK, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(TASK) }],
+		]);
+	});
+
+	test('a failure callback starts it too, with success false and an empty resultUrl', async () => {
+		const answer = await post(n8n.triggerUrl(), { success: 0, type: 2, task_id: TASK, result_image: '' });
+		expect(answer.status).toBe(200);
+		expect(startedItems()).toEqual([[{ taskId: TASK, success: false, type: 2, typeName: 'Multiple face swap', resultUrl: '' }]]);
+	});
+
+	test('a callback outside Events is answered 200 and starts nothing', async () => {
+		n8n.trigger.parameters = { events: ['success'] };
+		const answer = await post(n8n.triggerUrl(), { success: 0, type: 1, task_id: TASK, result_image: '' });
+		expect(answer).toEqual({ status: 200, json: { received: true, started: false } });
+		expect(n8n.started).toHaveLength(0);
+		n8n.trigger.parameters = { events: ['failure'] };
+		expect((await post(n8n.triggerUrl(), successBody())).json.started).toBe(false);
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test.each([
+		['a body that is not JSON', 'task_id=1', { 'Content-Type': 'text/plain' }, 'The body has no task_id.'],
+		['a JSON array', [successBody()], {}, 'The body must be a JSON object (send Content-Type: application/json).'],
+		['no task_id', { success: 1, type: 1 }, {}, 'The body has no task_id.'],
+		['success 2', { ...{ success: 2, type: 1, task_id: TASK } }, {}, 'success must be 1 or 0.'],
+		['type 3', { success: 1, type: 3, task_id: TASK }, {}, 'type must be 1 or 2.'],
+	])('%s is answered 400 with the reason and starts nothing', async (_name, body, headers, reason) => {
+		const answer = await post(n8n.triggerUrl(), body, headers as Record<string, string>);
+		expect(answer).toEqual({ status: 400, json: { error: reason } });
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('with a secret token, a callback without it or with a wrong one is answered 401', async () => {
+		n8n.trigger.parameters = { options: { secretToken: 's3cret-Token' } };
+		expect(await post(n8n.triggerUrl(), successBody())).toEqual({ status: 401, json: { error: 'Missing or wrong token' } });
+		expect((await post(n8n.triggerUrl('?token=s3cret-Tokem'), successBody())).status).toBe(401);
+		expect((await post(n8n.triggerUrl('?token=s3cret-Token-and-more'), successBody())).status).toBe(401);
+		expect(n8n.started).toHaveLength(0);
+		expect((await post(n8n.triggerUrl('?token=s3cret-Token'), successBody())).status).toBe(200);
+		expect(n8n.started).toHaveLength(1);
+	});
+
+	test('the token is checked before the body, so a stranger learns nothing about the format', async () => {
+		n8n.trigger.parameters = { options: { secretToken: 'abc' } };
+		expect((await post(n8n.triggerUrl(), { nothing: true })).status).toBe(401);
+	});
+});
+
+describe('from a real task', () => {
+	test('the action node sends the trigger URL; aifaceswap calls back; the workflow starts with that task', async () => {
+		api.autoCallback = true;
+		const run = await runAifaceswap({
+			baseUrl: api.url,
+			parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, webhookUrl: n8n.triggerUrl() } as never,
+		});
+		expect(api.apiRequests()[0].body.webhook).toBe(n8n.triggerUrl());
+		for (let waited = 0; api.callbacks.length === 0 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+		expect(startedItems()).toEqual([
+			[{ taskId: run.output?.[0].json.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(String(run.output?.[0].json.taskId)) }],
+		]);
+		expect(api.callbacks[0].status).toBe(200);
+	});
+});
+
+describe('Download Result', () => {
+	const resultDownloads = () => api.requests.filter((r) => r.path.startsWith('/results/'));
+
+	test('downloads from the credential base URL host into binary "data" with the MIME type and a task file name', async () => {
+		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+		expect((await post(n8n.triggerUrl(), successBody())).status).toBe(200);
+		const [item] = n8n.started[0][0];
+		expect(item.json.downloadError).toBeUndefined();
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${TASK}.png`, fileExtension: 'png' });
+		expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(RESULT_PNG);
+		expect(resultDownloads()).toHaveLength(1);
+	});
+
+	test('hosts in Allowed Download Hosts are downloaded from', async () => {
+		n8n.trigger.parameters = { options: { downloadResult: true, allowedDownloadHosts: 'cdn.example.com, 127.0.0.1' } };
+		await post(n8n.triggerUrl(), successBody());
+		expect(n8n.started[0][0][0].binary?.data.mimeType).toBe('image/png');
+	});
+
+	test.each([
+		['loopback', (url: string) => url, 'the host 127.0.0.1 is not allowed'],
+		['a private address', () => 'http://10.1.2.3/result.png', 'the host 10.1.2.3 is not allowed'],
+		['a link-local address', () => 'http://169.254.169.254/latest/meta-data', 'the host 169.254.169.254 is not allowed'],
+		['IPv6 loopback', () => 'http://[::1]:8080/x.png', 'the host ::1 is not allowed'],
+		['a look-alike host', () => 'https://aifaceswap.io.evil.example/x.png', 'the host aifaceswap.io.evil.example is not allowed'],
+		['a file URL', () => 'file:///etc/passwd', 'only http and https URLs are downloaded, not file:'],
+	])('%s is refused, reported in the item, and not requested', async (_name, makeUrl, reason) => {
+		n8n.trigger.parameters = { options: { downloadResult: true } };
+		const answer = await post(n8n.triggerUrl(), { ...successBody(), result_image: makeUrl(api.resultUrl(TASK)) });
+		expect(answer.status).toBe(200);
+		const [item] = n8n.started[0][0];
+		expect(item.binary).toBeUndefined();
+		expect(String(item.json.downloadError)).toContain(`Result not downloaded: ${reason}`);
+		expect(resultDownloads()).toHaveLength(0);
+	});
+
+	test('a redirect to a host that is not allowed is refused', async () => {
+		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+		const redirect = `${api.url}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data')}`;
+		await post(n8n.triggerUrl(), { ...successBody(), result_image: redirect });
+		expect(n8n.started[0][0][0].json.downloadError).toContain('the host 169.254.169.254 is not allowed');
+		expect(api.requests.map((r) => r.path)).toEqual(['/redirect']);
+	});
+
+	test('an allowed redirect is followed', async () => {
+		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+		const redirect = `${api.url}/redirect?to=${encodeURIComponent(api.resultUrl(TASK))}`;
+		await post(n8n.triggerUrl(), { ...successBody(), result_image: redirect });
+		expect(n8n.started[0][0][0].binary?.data.mimeType).toBe('image/png');
+	});
+
+	test('a failed download is reported in the item, and the callback data is kept', async () => {
+		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+		await post(n8n.triggerUrl(), { ...successBody(), result_image: `${api.url}/missing/result.png` });
+		const [item] = n8n.started[0][0];
+		expect(item.json).toMatchObject({ taskId: TASK, success: true, downloadError: 'Result not downloaded: the server answered HTTP 404.' });
+	});
+});
+
+describe('helpers', () => {
+	test('aifaceswap and yimeta hosts and their subdomains pass the guard', () => {
+		for (const url of [
+			'https://aifaceswap.io/r.png',
+			'https://temp.aifaceswap.io/aifaceswap/static_img/x.webp',
+			'https://art-global.yimeta.ai/aifaceswap/image/x.webp',
+		]) {
+			expect(checkDownloadUrl(url, [])).toBeUndefined();
+		}
+		expect(checkDownloadUrl('https://notaifaceswap.io/r.png', [])).toMatch(/not allowed/);
+		expect(parseHostList(' CDN.example.com,*.files.example.org  other.net')).toEqual(['cdn.example.com', 'files.example.org', 'other.net']);
+	});
+
+	test('constant-time comparison', () => {
+		expect(constantTimeEqual('abc', 'abc')).toBe(true);
+		expect(constantTimeEqual('abd', 'abc')).toBe(false);
+		expect(constantTimeEqual('ab', 'abc')).toBe(false);
+		expect(constantTimeEqual('', 'abc')).toBe(false);
+		expect(constantTimeEqual('', '')).toBe(true);
+	});
+
+	test('callback values may come as text or booleans', () => {
+		expect(parseTaskCallback({ success: '1', type: '2', task_id: 42, result_image: ' https://x.aifaceswap.io/r.png ' })).toEqual({
+			callback: { taskId: '42', success: true, type: 2, typeName: 'Multiple face swap', resultUrl: 'https://x.aifaceswap.io/r.png' },
+		});
+		expect(parseTaskCallback({ success: false, task_id: 'a' })).toMatchObject({ callback: { success: false, type: 0, typeName: 'Unknown' } });
+	});
+});
