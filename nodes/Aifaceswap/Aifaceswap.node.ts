@@ -39,7 +39,7 @@ export class Aifaceswap implements INodeType {
 			},
 		],
 		waitingNodeTooltip:
-			'=Waiting for aifaceswap to call back with the result of the task (Wait for Result). It resumes when the callback arrives, or continues with timedOut = true when the wait limit passes.',
+			'Waiting for aifaceswap to call back with the result of the task (Wait for Result). It resumes when the callback arrives, or continues with timedOut = true when the wait limit passes.',
 		properties: [
 			{
 				displayName: 'Resource',

@@ -351,3 +351,15 @@ export async function callTrigger(
 		webhookContext(workflow, node, additionalData, call, null) as unknown as IWebhookFunctions,
 	);
 }
+
+/** What n8n does when a waiting execution's wait limit passes: it runs on from the paused node. */
+export async function resumeAfterWaitLimit(paused: RunResult): Promise<Pick<RunResult, 'run' | 'output' | 'error' | 'status'>> {
+	const { additionalData, finished } = makeAdditionalData({
+		baseUrl: 'unused',
+		executionId: paused.additionalData.executionId!,
+		workflowNodes: Object.values(paused.workflow.nodes),
+	});
+	additionalData.credentialsHelper = paused.additionalData.credentialsHelper;
+	await new WorkflowExecute(additionalData, 'manual', paused.run.data).processRunExecutionData(paused.workflow);
+	return outcome(await finished());
+}

@@ -48,8 +48,16 @@ export async function submitAndWait(
 	}
 	const { waitLimit = DEFAULT_WAIT_MINUTES } = this.getNodeParameter('options', 0, {}) as WaitOptions;
 	const waitTill = waitLimit > 0 ? new Date(Date.now() + waitLimit * 60_000) : WAIT_INDEFINITELY;
+	const timedOut: INodeExecutionData = {
+		json: { ...submitted.json, success: false, resultUrl: '', timedOut: true },
+		pairedItem: { item: 0 },
+	};
+	// When the wait limit passes, n8n runs on from this node by passing its input on unchanged. Making
+	// the timed-out item that input (a new data object: the previous node's output is untouched)
+	// lets the item continue with its task ID. A callback in time replaces it with the result.
+	this.getExecuteData().data = { main: [[timedOut]] };
 	await this.putExecutionToWait(waitTill);
-	return [[{ json: { ...submitted.json, success: false, resultUrl: '', timedOut: true }, pairedItem: { item: 0 } }]];
+	return [[timedOut]];
 }
 
 /** What this node output before it paused: the task it waits for. */
