@@ -114,3 +114,40 @@ describe('the Aifaceswap node', () => {
 		for (const text of descriptions) expect(text).toMatch(/credit/);
 	});
 });
+
+describe('the Aifaceswap Trigger node', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { AifaceswapTrigger } = require(path.join(root, 'dist/nodes/AifaceswapTrigger/AifaceswapTrigger.node.js'));
+	const description: INodeTypeDescription = new AifaceswapTrigger().description;
+
+	test('type, version, one POST webhook at task_callback answered on receipt, not a tool', () => {
+		expect(description.name).toBe('aifaceswapTrigger');
+		expect(description.version).toBe(1);
+		expect(description.usableAsTool).toBeUndefined();
+		expect(description.inputs).toEqual([]);
+		expect(description.webhooks).toEqual([
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'task_callback' },
+		]);
+		const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/AifaceswapTrigger/AifaceswapTrigger.node.json'), 'utf8'));
+		expect(codex.node).toBe('n8n-nodes-aifaceswap.aifaceswapTrigger');
+	});
+
+	test('events and options', () => {
+		const events = description.properties.find((p) => p.name === 'events')!;
+		expect(events.type).toBe('multiOptions');
+		expect((events.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['success', 'failure']);
+		expect(events.default).toEqual(['success', 'failure']);
+		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		expect(options.map((o) => o.name)).toEqual(['secretToken', 'downloadResult', 'allowedDownloadHosts']);
+	});
+});
+
+test('the action node resumes waiting executions through a restart webhook', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Aifaceswap } = require(path.join(root, 'dist/nodes/Aifaceswap/Aifaceswap.node.js'));
+	const description: INodeTypeDescription = new Aifaceswap().description;
+	expect(description.webhooks).toEqual([
+		{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true },
+	]);
+	expect(description.waitingNodeTooltip).toMatch(/^Waiting for aifaceswap/);
+});
