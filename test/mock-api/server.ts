@@ -59,6 +59,7 @@ export interface CallbackRecord {
 	url: string;
 	body: Record<string, unknown>;
 	status: number | string;
+	answer?: string;
 }
 
 export interface Task {
@@ -171,7 +172,7 @@ export class MockAifaceswapApi {
 				body: JSON.stringify(body),
 			});
 			const text = await response.text();
-			this.callbacks.push({ url, body, status: response.status });
+			this.callbacks.push({ url, body, status: response.status, answer: text });
 			return { status: response.status, text };
 		} catch (error) {
 			this.callbacks.push({ url, body, status: (error as Error).message });

@@ -60,14 +60,21 @@ export async function submitAndWait(
 	return [[timedOut]];
 }
 
-/** What this node output before it paused: the task it waits for. */
+/**
+ * The task this execution waits for. Before pausing, the node made its timed-out item (with the
+ * task ID) its own input (see `submitAndWait`), and a webhook call sees a waiting node's input as
+ * `$json`. Its output of that run is read as a fallback.
+ */
 function submittedTask(ctx: IWebhookFunctions): IDataObject | undefined {
-	try {
-		const json = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).last().json }}`, 0);
-		return typeof json === 'object' && json !== null ? (json as IDataObject) : undefined;
-	} catch {
-		return undefined;
+	for (const expression of ['{{ $json }}', `{{ $(${JSON.stringify(ctx.getNode().name)}).last().json }}`]) {
+		try {
+			const json = ctx.evaluateExpression(expression, 0);
+			if (typeof json === 'object' && json !== null && 'taskId' in json) return json as IDataObject;
+		} catch {
+			// not readable this way in this n8n version: try the next
+		}
 	}
+	return undefined;
 }
 
 /**

@@ -1,0 +1,97 @@
+// Starts a real n8n with this package loaded, on loopback, with its own user folder and its
+// default SQLite database. Used by `npm run dev` and by the end-to-end tests.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const { ensureRuntime } = require('./n8n-runtime');
+
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+async function waitForHealth(url, child, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
+		try {
+			const response = await fetch(`${url}/healthz/readiness`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Starts n8n. `userFolder` holds its settings, database and installed community packages.
+ * Returns its URL, the log file and stop().
+ */
+async function startN8n({ userFolder, port, env = {}, logFile, readyTimeoutMs = 180_000 }) {
+	const runtime = ensureRuntime();
+	port = port ?? (await freePort());
+	const url = `http://127.0.0.1:${port}`;
+	fs.mkdirSync(userFolder, { recursive: true });
+	const log = fs.openSync(logFile ?? path.join(userFolder, 'n8n.log'), 'a');
+	const child = spawn(runtime.node, [runtime.n8n, 'start'], {
+		env: {
+			PATH: `${path.dirname(runtime.node)}:${process.env.PATH}`,
+			HOME: process.env.HOME,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `${url}/`,
+			N8N_EDITOR_BASE_URL: `${url}/`,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_ENCRYPTION_KEY: 'aifaceswap-local-n8n-encryption-key',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '500',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			N8N_LOG_LEVEL: 'info',
+			...env,
+		},
+		stdio: ['ignore', log, log],
+	});
+	const stop = async () => {
+		if (child.exitCode !== null) return;
+		child.kill('SIGTERM');
+		await new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				child.kill('SIGKILL');
+				resolve();
+			}, 15_000);
+			child.once('exit', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+	};
+	try {
+		await waitForHealth(url, child, readyTimeoutMs);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { url, port, child, stop };
+}
+
+module.exports = { startN8n, freePort };

@@ -1,0 +1,136 @@
+/**
+ * A real n8n (the pinned version, on Node 24) with this package installed as a community package,
+ * on loopback with a fresh user folder, driven over its REST API like a user's browser would.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { parse } from 'flatted';
+import type { IConnections, IDataObject, INode, IRunExecutionData } from 'n8n-workflow';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { installPackage } = require('../../scripts/install-package');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startN8n } = require('../../scripts/n8n-instance');
+
+export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-1' };
+
+export interface WorkflowFile {
+	name: string;
+	nodes: INode[];
+	connections: IConnections;
+	settings?: IDataObject;
+	id?: string;
+}
+
+export interface Execution {
+	id: string;
+	status: string;
+	finished: boolean;
+	mode: string;
+	data: IRunExecutionData;
+	workflowId: string;
+}
+
+export class N8nServer {
+	url = '';
+	userFolder: string;
+	private stopN8n?: () => Promise<void>;
+	private cookie = '';
+
+	constructor(readonly name: string) {
+		this.userFolder = path.resolve(__dirname, '..', '..', '.cache', 'e2e', name);
+	}
+
+	get logFile(): string {
+		return path.join(this.userFolder, 'n8n.log');
+	}
+
+	async start(): Promise<void> {
+		fs.rmSync(this.userFolder, { recursive: true, force: true });
+		installPackage(this.userFolder);
+		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile });
+		this.url = n8n.url;
+		this.stopN8n = n8n.stop;
+		await this.rest('POST', '/rest/owner/setup', OWNER);
+	}
+
+	async stop(): Promise<void> {
+		await this.stopN8n?.();
+	}
+
+	async rest<T = IDataObject>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.url}${urlPath}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) this.cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${urlPath}: HTTP ${response.status} ${text.slice(0, 500)}`);
+		return (text ? (JSON.parse(text) as { data: T }).data : undefined) as T;
+	}
+
+	async createCredential(name: string, type: string, data: IDataObject): Promise<string> {
+		const created = await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type, data });
+		return created.id;
+	}
+
+	async testCredential(type: string, data: IDataObject): Promise<{ status: string; message: string }> {
+		return await this.rest('POST', '/rest/credentials/test', { credentials: { id: '', name: 'test', type, data } });
+	}
+
+	/** Imports a workflow; activates it when asked and waits until its webhooks answer. */
+	async importWorkflow(workflow: WorkflowFile, { activate = false } = {}): Promise<{ id: string }> {
+		const { id: _ignored, ...rest } = workflow;
+		const created = await this.rest<{ id: string; versionId: string }>('POST', '/rest/workflows', {
+			...rest,
+			settings: workflow.settings ?? { executionOrder: 'v1' },
+			active: false,
+		});
+		if (activate) await this.activate(created.id, created.versionId);
+		return { id: created.id };
+	}
+
+	async activate(id: string, versionId: string): Promise<void> {
+		await this.rest('POST', `/rest/workflows/${id}/activate`, { versionId });
+		for (let waited = 0; waited < 120; waited++) {
+			const status = await this.rest<IDataObject>('GET', `/rest/workflows/${id}/publication-status`).catch(() => ({}) as IDataObject);
+			if (JSON.stringify(status).match(/"(status|state)":"(published|active|done|completed)"/i) || status.isPublished === true) return;
+			const workflow = await this.rest<{ activeVersionId: string | null; active: boolean }>('GET', `/rest/workflows/${id}`);
+			if (workflow.active && workflow.activeVersionId && waited > 2) return;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error(`Workflow ${id} did not become active`);
+	}
+
+	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+		const list = await this.rest<{ results: Array<{ id: string; status: string }> }>(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
+		);
+		return list.results;
+	}
+
+	async execution(id: string): Promise<Execution> {
+		const execution = await this.rest<Omit<Execution, 'data'> & { data: string }>('GET', `/rest/executions/${id}`);
+		return { ...execution, data: parse(execution.data) as IRunExecutionData };
+	}
+
+	/** Waits until an execution of the workflow has ended (or is waiting, if asked). */
+	async waitForExecution(workflowId: string, { count = 1, statuses = ['success', 'error', 'crashed'] } = {}): Promise<Execution> {
+		for (let waited = 0; waited < 600; waited++) {
+			const done = (await this.executions(workflowId)).filter((e) => statuses.includes(e.status));
+			if (done.length >= count) return await this.execution(done.sort((a, b) => Number(b.id) - Number(a.id))[0].id);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		throw new Error(`No execution of workflow ${workflowId} reached ${statuses.join('/')}`);
+	}
+}
+
+/** The output items of a node in an execution (its last run, first output). */
+export function nodeOutput(execution: Execution, nodeName: string): Array<{ json: IDataObject; binary?: IDataObject }> {
+	const runs = execution.data.resultData.runData[nodeName] ?? [];
+	return (runs[runs.length - 1]?.data?.main?.[0] ?? []) as Array<{ json: IDataObject; binary?: IDataObject }>;
+}

@@ -1,0 +1,304 @@
+/**
+ * End to end in a real n8n: the package installed as a community package, a credential pointing
+ * at the mock aifaceswap API, workflows driven over HTTP, assertions on what n8n outputs and on
+ * what the mock received.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { FACE_BOXES, FRAME_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
+import type { CredentialRef } from './workflows';
+import { triggerWorkflow, webhookToAifaceswap } from './workflows';
+import { N8nServer, nodeOutput } from './n8n-server';
+
+const api = new MockAifaceswapApi();
+const n8n = new N8nServer('main');
+let credential: CredentialRef;
+
+beforeAll(async () => {
+	await api.start();
+	await n8n.start();
+	credential = { id: await n8n.createCredential('Aifaceswap (mock)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url }), name: 'Aifaceswap (mock)' };
+}, 600_000);
+beforeEach(() => api.reset());
+afterAll(async () => {
+	await n8n.stop();
+	await api.stop();
+});
+
+async function callWebhook(webhookPath: string, body: unknown, multipart?: Record<string, { data: Buffer; fileName: string; mimeType: string }>) {
+	let init: RequestInit;
+	if (multipart) {
+		const form = new FormData();
+		for (const [field, value] of Object.entries(body as IDataObject)) form.append(field, String(value));
+		for (const [field, file] of Object.entries(multipart)) form.append(field, new Blob([file.data], { type: file.mimeType }), file.fileName);
+		init = { method: 'POST', body: form };
+	} else {
+		init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+	}
+	const response = await fetch(`${n8n.url}/webhook/${webhookPath}`, init);
+	const text = await response.text();
+	let json: unknown = text;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, json };
+}
+
+/** Imports and activates Webhook -> Aifaceswap with the given parameters; returns its path and id. */
+async function deploy(parameters: IDataObject, options: { continueOnFail?: boolean; respond?: 'lastNode' | 'onReceived'; credential?: CredentialRef } = {}) {
+	const webhookPath = `e2e-${randomUUID()}`;
+	const { id } = await n8n.importWorkflow(
+		webhookToAifaceswap({ name: `e2e ${String(parameters.resource)} ${String(parameters.operation)}`, path: webhookPath, parameters, credential: options.credential ?? credential, continueOnFail: options.continueOnFail, respond: options.respond }),
+		{ activate: true },
+	);
+	return { webhookPath, id };
+}
+
+describe('the package in n8n', () => {
+	test('both nodes and the credential are loaded under the package type names', () => {
+		const types = fs.readFileSync(path.join(n8n.userFolder, '.cache', 'n8n', 'public', 'types', 'nodes.json'), 'utf8');
+		expect(types).toContain('"name":"n8n-nodes-aifaceswap.aifaceswap"');
+		expect(types).toContain('"name":"n8n-nodes-aifaceswap.aifaceswapTrigger"');
+		const credentials = fs.readFileSync(path.join(n8n.userFolder, '.cache', 'n8n', 'public', 'types', 'credentials.json'), 'utf8');
+		expect(credentials).toContain('"name":"aifaceswapApi"');
+	});
+
+	test("n8n's credential test passes a good key and fails a bad one, creating no task", async () => {
+		expect(await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url })).toMatchObject({ status: 'OK' });
+		const bad = await n8n.testCredential('aifaceswapApi', { apiKey: 'wrong-key', baseUrl: api.url });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toMatch(/rejected this API key/);
+		// n8n sends the check once for the good key, and repeats it once after a 401
+		expect(api.apiRequests('extract_face').map((r) => r.status)).toEqual([400, 401, 401]);
+		expect(api.tasks).toHaveLength(0);
+	});
+});
+
+describe('every operation in submit mode', () => {
+	test('image swapFace from URLs', async () => {
+		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.source }}', faceImageUrl: FACE_URL, webhookUrl: 'https://example.com/callback' });
+		const answer = await callWebhook(webhookPath, { source: SOURCE_URL });
+		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2 }] });
+		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: 'https://example.com/callback' });
+	});
+
+	test('image swapFace from binary files uploaded to the webhook', async () => {
+		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageInput: 'binary', faceImageInput: 'binary' });
+		const answer = await callWebhook(webhookPath, {}, {
+			data: { data: PHOTO_PNG, fileName: 'photo.png', mimeType: 'image/png' },
+			face: { data: FACE_JPEG, fileName: 'face.jpg', mimeType: 'image/jpeg' },
+		});
+		expect(answer.status).toBe(200);
+		expect(api.apiRequests()[0].files).toEqual({
+			source_image: { fileName: 'photo.png', mimeType: 'image/png', size: PHOTO_PNG.length, sha256: sha256(PHOTO_PNG) },
+			face_image: { fileName: 'face.jpg', mimeType: 'image/jpeg', size: FACE_JPEG.length, sha256: sha256(FACE_JPEG) },
+		});
+	});
+
+	const faces = (boxes: number[][]) => boxes.map(([x1, y1, x2, y2], index) => ({ index, x1, y1, x2, y2 }));
+
+	test('image extractFaces from a URL and from binary', async () => {
+		const fromUrl = await deploy({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL });
+		expect((await callWebhook(fromUrl.webhookPath, {})).json).toEqual([{ faces: faces(FACE_BOXES), faceCount: 3, credits: 2 }]);
+		const fromBinary = await deploy({ resource: 'image', operation: 'extractFaces', imageInput: 'binary' });
+		await callWebhook(fromBinary.webhookPath, {}, { data: { data: PHOTO_PNG, fileName: 'group.png', mimeType: 'image/png' } });
+		expect(api.apiRequests()[1].files.img).toMatchObject({ fileName: 'group.png', size: PHOTO_PNG.length });
+	});
+
+	test('image swapMultipleFaces', async () => {
+		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 2, faceImageUrl: FACE_URL }, { index: 0, faceImageUrl: FACE_URL_2 }] } });
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5 }]);
+		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: [FACE_URL, FACE_URL_2], index: [2, 0] });
+	});
+
+	test('video swapFace', async () => {
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 4, enhance: 1 });
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16 }]);
+		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
+	});
+
+	test('video extractFaces from base64 text and from binary', async () => {
+		const base64 = PHOTO_PNG.toString('base64');
+		const fromText = await deploy({ resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: '={{ $json.body.frame }}' });
+		expect((await callWebhook(fromText.webhookPath, { frame: base64 })).json).toEqual([{ faces: faces(FRAME_BOXES), faceCount: 2, credits: 0 }]);
+		const fromBinary = await deploy({ resource: 'video', operation: 'extractFaces' });
+		await callWebhook(fromBinary.webhookPath, {}, { data: { data: PHOTO_PNG, fileName: 'frame.png', mimeType: 'image/png' } });
+		expect(api.apiRequests().map((r) => r.body.base64_img)).toEqual([base64, base64]);
+	});
+
+	test('video swapMultipleFaces', async () => {
+		const base64 = PHOTO_PNG.toString('base64');
+		const { webhookPath } = await deploy({
+			resource: 'video',
+			operation: 'swapMultipleFaces',
+			sourceVideoUrl: VIDEO_URL,
+			references: { reference: [{ faceRefInput: 'base64', faceRefBase64: base64, faceImageUrl: FACE_URL }, { faceRefInput: 'binary', faceRefBinaryProperty: 'ref', faceImageUrl: FACE_URL_2 }] },
+			duration: 2,
+			enhance: 2,
+		});
+		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20 }]);
+		expect(api.apiRequests()[0].body.ref_info).toEqual([
+			{ face_ref: base64, face_url: FACE_URL },
+			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
+		]);
+	});
+});
+
+describe('errors a user meets', () => {
+	test('a bad key: the execution fails with a plain message and the key is not in it', async () => {
+		const badCredential = { id: await n8n.createCredential('Wrong key', 'aifaceswapApi', { apiKey: 'wrong-key-e2e', baseUrl: api.url }), name: 'Wrong key' };
+		const { webhookPath, id } = await deploy({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL }, { credential: badCredential });
+		expect((await callWebhook(webhookPath, {})).status).toBe(500);
+		const execution = await n8n.waitForExecution(id);
+		expect(execution.status).toBe('error');
+		const error = execution.data.resultData.error as unknown as IDataObject;
+		expect(error.message).toBe('The aifaceswap API rejected the API key: Invalid API key');
+		expect(JSON.stringify(execution.data)).not.toContain('wrong-key-e2e');
+	});
+
+	test('an API error keeps its message; a validation error sends nothing', async () => {
+		api.fail({ status: 200, body: { code: 1002, message: 'Insufficient credits' } });
+		const swap = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL });
+		await callWebhook(swap.webhookPath, {});
+		expect(((await n8n.waitForExecution(swap.id)).data.resultData.error as unknown as IDataObject).message).toBe('Insufficient credits');
+		const invalid = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: '={{ $json.body.video }}', faceImageUrl: FACE_URL, duration: 5 });
+		api.reset();
+		await callWebhook(invalid.webhookPath, { video: 'ftp://example.com/v.mp4' });
+		expect(((await n8n.waitForExecution(invalid.id)).data.resultData.error as unknown as IDataObject).message).toMatch(/^Source Video URL \(sourceVideoUrl\) must start with http/);
+		expect(api.requests).toHaveLength(0);
+	});
+
+	test('Continue On Fail: the failed item becomes an error item, the others still run', async () => {
+		const { webhookPath } = await deploy(
+			{ resource: 'image', operation: 'extractFaces', imageUrl: '={{ $json.url }}' },
+			{ continueOnFail: true },
+		);
+		// Split the body's list into items with the node's expression: one good URL, one bad.
+		void webhookPath;
+		const split = await n8n.importWorkflow(
+			{
+				name: 'e2e continue on fail',
+				nodes: [
+					{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'e2e-split', responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+					{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
+					{ id: randomUUID(), name: 'Aifaceswap', type: 'n8n-nodes-aifaceswap.aifaceswap', typeVersion: 1, position: [400, 0], parameters: { resource: 'image', operation: 'extractFaces', imageUrl: '={{ $json.url }}' }, credentials: { aifaceswapApi: credential }, onError: 'continueRegularOutput' },
+				],
+				connections: { Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] }, 'Split Out': { main: [[{ node: 'Aifaceswap', type: 'main', index: 0 }]] } },
+			},
+			{ activate: true },
+		);
+		const answer = await callWebhook('e2e-split', { items: [{ url: SOURCE_URL }, { url: 'not a url' }, { url: FACE_URL }] });
+		expect(answer.status).toBe(200);
+		const items = answer.json as IDataObject[];
+		expect(items).toHaveLength(3);
+		expect(items[0].faceCount).toBe(3);
+		expect(items[1].error).toBe('Image URL (imageUrl) is not a valid URL: "not a url".');
+		expect(items[2].faceCount).toBe(3);
+		const execution = await n8n.waitForExecution(split.id);
+		expect(nodeOutput(execution, 'Aifaceswap').map((item) => (item as IDataObject).pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+});
+
+describe('the trigger', () => {
+	const webhookId = randomUUID();
+	let workflowId = '';
+	let tokenWorkflowUrl = '';
+	const triggerUrl = () => `${n8n.url}/webhook/${webhookId}/task_callback`;
+
+	beforeAll(async () => {
+		({ id: workflowId } = await n8n.importWorkflow(
+			triggerWorkflow({ name: 'e2e trigger', webhookId, parameters: { events: ['success'], options: { downloadResult: true } }, credential }),
+			{ activate: true },
+		));
+		const tokenId = randomUUID();
+		await n8n.importWorkflow(triggerWorkflow({ name: 'e2e trigger token', webhookId: tokenId, parameters: { options: { secretToken: 'e2e-secret' } } }), { activate: true });
+		tokenWorkflowUrl = `${n8n.url}/webhook/${tokenId}/task_callback`;
+	}, 120_000);
+
+	test('a task sent with the trigger URL starts the workflow with its result, downloaded', async () => {
+		api.autoCallback = true;
+		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, webhookUrl: triggerUrl() });
+		await callWebhook(webhookPath, {});
+		const execution = await n8n.waitForExecution(workflowId);
+		const [item] = nodeOutput(execution, 'Aifaceswap Trigger');
+		const task = api.tasks[0];
+		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(task.taskId) });
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${task.taskId}.png` });
+		expect(api.callbacks[0].status).toBe(200);
+	});
+
+	test('filtered, 400 and 401 callbacks start nothing', async () => {
+		const before = (await n8n.executions(workflowId)).length;
+		expect(await api.sendCallback(triggerUrl(), { success: 0, type: 1, task_id: 'failed-task', result_image: '' })).toMatchObject({ status: 200 });
+		expect((await api.sendCallback(triggerUrl(), { success: 1 })).status).toBe(400);
+		expect((await api.sendCallback(tokenWorkflowUrl, { success: 1, type: 1, task_id: 't', result_image: '' })).status).toBe(401);
+		expect((await api.sendCallback(`${tokenWorkflowUrl}?token=e2e-secret`, { success: 1, type: 1, task_id: 't', result_image: '' })).status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect((await n8n.executions(workflowId)).length).toBe(before);
+	});
+});
+
+describe('wait mode', () => {
+	test('the execution waits, aifaceswap calls the resume URL, and it finishes with the result', async () => {
+		api.autoCallback = true;
+		api.callbackDelayMs = 1500;
+		const { webhookPath, id } = await deploy(
+			{ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, resultMode: 'wait', options: { downloadResult: true } },
+			{ respond: 'onReceived' },
+		);
+		await callWebhook(webhookPath, {});
+		const waiting = await n8n.waitForExecution(id, { statuses: ['waiting'] });
+		expect(waiting.status).toBe('waiting');
+		expect(api.apiRequests()[0].body.webhook).toMatch(new RegExp(`^${n8n.url}/webhook-waiting/${waiting.id}`));
+		const done = await n8n.waitForExecution(id, { statuses: ['success', 'error'] });
+		expect(done.status).toBe('success');
+		const [item] = nodeOutput(done, 'Aifaceswap');
+		const task = api.tasks[0];
+		expect(item.json).toEqual({ taskId: task.taskId, credits: 2, estimatedCredits: 2, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
+		expect(api.callbacks[0]).toMatchObject({ status: 200, answer: '{"received":true}' });
+	});
+
+	test('a callback for another task is refused and the execution keeps waiting; a failed task fails it', async () => {
+		const { webhookPath, id } = await deploy(
+			{ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 1, resultMode: 'wait' },
+			{ respond: 'onReceived' },
+		);
+		await callWebhook(webhookPath, {});
+		const waiting = await n8n.waitForExecution(id, { statuses: ['waiting'] });
+		const task = api.tasks[0];
+		const other = await api.sendCallback(task.webhook!, { ...api.callbackBody(task), task_id: 'another-task' });
+		expect(other.status).toBe(409);
+		expect((await n8n.execution(waiting.id)).status).toBe('waiting');
+		await api.sendCallback(task.webhook!, api.callbackBody(task, 0));
+		const failed = await n8n.waitForExecution(id, { statuses: ['error'] });
+		expect((failed.data.resultData.error as unknown as IDataObject).message).toBe(`The aifaceswap task ${task.taskId} failed: aifaceswap reported no result`);
+	});
+
+	test('when the wait limit passes, the item continues with its task id and timedOut true', async () => {
+		const { webhookPath, id } = await deploy(
+			{ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, resultMode: 'wait', options: { waitLimit: 0.05 } },
+			{ respond: 'onReceived' },
+		);
+		await callWebhook(webhookPath, {});
+		const done = await n8n.waitForExecution(id, { statuses: ['success', 'error'] });
+		expect(done.status).toBe('success');
+		expect(nodeOutput(done, 'Aifaceswap')[0].json).toEqual({
+			taskId: api.tasks[0].taskId,
+			credits: 2,
+			estimatedCredits: 2,
+			type: 1,
+			success: false,
+			resultUrl: '',
+			timedOut: true,
+		});
+	}, 180_000);
+});

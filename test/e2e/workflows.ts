@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import type { WorkflowFile } from './n8n-server';
+
+export const AIFACESWAP = 'n8n-nodes-aifaceswap.aifaceswap';
+export const AIFACESWAP_TRIGGER = 'n8n-nodes-aifaceswap.aifaceswapTrigger';
+
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+/** Webhook (POST /webhook/<path>) -> Aifaceswap; the webhook answers with the node's output. */
+export function webhookToAifaceswap(options: {
+	name: string;
+	path: string;
+	parameters: IDataObject;
+	credential: CredentialRef;
+	continueOnFail?: boolean;
+	respond?: 'lastNode' | 'onReceived';
+}): WorkflowFile {
+	const webhook: INode = {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: {
+			httpMethod: 'POST',
+			path: options.path,
+			responseMode: options.respond ?? 'lastNode',
+			...(options.respond === 'onReceived' ? {} : { responseData: 'allEntries' }),
+			options: {},
+		},
+	};
+	const aifaceswap: INode = {
+		id: randomUUID(),
+		name: 'Aifaceswap',
+		type: AIFACESWAP,
+		typeVersion: 1,
+		position: [240, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { aifaceswapApi: options.credential },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	return {
+		name: options.name,
+		nodes: [webhook, aifaceswap],
+		connections: { Webhook: { main: [[{ node: 'Aifaceswap', type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Aifaceswap Trigger -> No Operation. */
+export function triggerWorkflow(options: {
+	name: string;
+	webhookId: string;
+	parameters: IDataObject;
+	credential?: CredentialRef;
+}): WorkflowFile {
+	return {
+		name: options.name,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Aifaceswap Trigger',
+				type: AIFACESWAP_TRIGGER,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: options.webhookId,
+				parameters: options.parameters as INode['parameters'],
+				...(options.credential ? { credentials: { aifaceswapApi: options.credential } } : {}),
+			},
+			{ id: randomUUID(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+		],
+		connections: { 'Aifaceswap Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+	};
+}
