@@ -13,6 +13,7 @@ import { FACE_BOXES, FRAME_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../moc
 import { FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import type { CredentialRef } from './workflows';
 import { triggerWorkflow, webhookToAifaceswap } from './workflows';
+import type { WorkflowFile } from './n8n-server';
 import { N8nServer, nodeOutput } from './n8n-server';
 
 const api = new MockAifaceswapApi();
@@ -301,4 +302,79 @@ describe('wait mode', () => {
 			timedOut: true,
 		});
 	}, 180_000);
+});
+
+describe('the example workflows', () => {
+	const examplesDir = path.resolve(__dirname, '..', '..', 'examples');
+	const files = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.json')).sort();
+	let triggerWorkflowId = '';
+
+	/** An example as a user imports it, with the credential chosen and the placeholders filled. */
+	function load(file: string, runnable: boolean): WorkflowFile {
+		const text = fs
+			.readFileSync(path.join(examplesDir, file), 'utf8')
+			.replaceAll('https://YOUR-N8N/webhook/YOUR-TRIGGER-ID/task_callback', `${n8n.url}/webhook/5f1d7a3e-2c4b-4e8a-9b6f-0123456789ab/task_callback`);
+		const workflow = JSON.parse(text) as WorkflowFile;
+		for (const node of workflow.nodes) {
+			if (node.credentials?.aifaceswapApi) node.credentials.aifaceswapApi = credential;
+			// To run it over HTTP, the manual trigger becomes a webhook with the same name.
+			if (runnable && node.type === 'n8n-nodes-base.manualTrigger') {
+				Object.assign(node, {
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					webhookId: randomUUID(),
+					parameters: file.includes('wait')
+						? { httpMethod: 'POST', path: `example-${file}`, responseMode: 'onReceived', options: {} }
+						: { httpMethod: 'POST', path: `example-${file}`, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				});
+			}
+		}
+		return workflow;
+	}
+
+	test('there are five and every one imports', async () => {
+		expect(files).toHaveLength(5);
+		for (const file of files) {
+			const { id } = await n8n.importWorkflow(load(file, false));
+			const stored = await n8n.rest<{ nodes: unknown[] }>('GET', `/rest/workflows/${id}`);
+			expect(stored.nodes.length).toBeGreaterThan(0);
+		}
+	});
+
+	test('submit, then receive the result with the trigger example (token and download)', async () => {
+		({ id: triggerWorkflowId } = await n8n.importWorkflow(load('2-receive-results-trigger.json', true), { activate: true }));
+		await n8n.importWorkflow(load('1-swap-face-submit.json', true), { activate: true });
+		api.autoCallback = true;
+		const answer = await callWebhook('example-1-swap-face-submit.json', {});
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2 }]);
+		const execution = await n8n.waitForExecution(triggerWorkflowId);
+		const [result] = nodeOutput(execution, 'Result');
+		expect(result.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true });
+		expect(result.binary?.data).toMatchObject({ mimeType: 'image/png' });
+	});
+
+	test('swap and wait', async () => {
+		api.autoCallback = true;
+		const { id } = await n8n.importWorkflow(load('3-swap-and-wait.json', true), { activate: true });
+		// A callback that comes before n8n has stored the paused execution is refused by n8n with
+		// 409 "running already" (see the README); real swaps take seconds.
+		api.callbackDelayMs = 1500;
+		await callWebhook('example-3-swap-and-wait.json', {});
+		const done = await n8n.waitForExecution(id);
+		expect(api.callbacks[0]).toMatchObject({ status: 200 });
+		expect(nodeOutput(done, 'Use the Result')[0].json).toMatchObject({ success: true, timedOut: false });
+	});
+
+	test('detect faces, then swap the first and the last', async () => {
+		await n8n.importWorkflow(load('4-detect-faces-then-swap-several.json', true), { activate: true });
+		const answer = await callWebhook('example-4-detect-faces-then-swap-several.json', {});
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5 }]);
+		expect(api.apiRequests('multi_faceswap')[0].body.index).toEqual([0, 2]);
+	});
+
+	test('video swap within its Max Credits', async () => {
+		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
+		const answer = await callWebhook('example-5-video-swap.json', {});
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10 }]);
+	});
 });

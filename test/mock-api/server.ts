@@ -144,6 +144,7 @@ export class MockAifaceswapApi {
 		this.faults = [];
 		this.latencyMs = 0;
 		this.autoCallback = false;
+		this.callbackDelayMs = 20;
 		this.callbackSuccess = 1;
 	}
 
