@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { constantTimeEqual, parseTaskCallback } from '../shared/callback';
-import { allowedDownloadHosts, downloadResultFile } from '../shared/download';
+import { allowedDownloadHosts, allowedDownloadHostsOption, downloadResultFile } from '../shared/download';
 
 interface TriggerOptions {
 	secretToken?: string;
@@ -88,16 +88,7 @@ export class AifaceswapTrigger implements INodeType {
 						description:
 							'Whether to download the result file into the binary property "data". Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
 					},
-					{
-						displayName: 'Allowed Download Hosts',
-						name: 'allowedDownloadHosts',
-						type: 'string',
-						default: '',
-						placeholder: 'cdn.example.com, files.example.org',
-						description:
-							'More hosts (and their subdomains) results may be downloaded from, separated by commas',
-						displayOptions: { show: { downloadResult: [true] } },
-					},
+					allowedDownloadHostsOption,
 				],
 			},
 		],

@@ -1,9 +1,20 @@
-import type { IBinaryData, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IN8nHttpFullResponse, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
 /** aifaceswap's own hosts, where result files are served from. */
 export const API_HOSTS = ['aifaceswap.io', 'yimeta.ai'];
 
 const MAX_REDIRECTS = 3;
+
+/** The option that widens where results may be downloaded from (trigger and Wait for Result). */
+export const allowedDownloadHostsOption: INodeProperties = {
+	displayName: 'Allowed Download Hosts',
+	name: 'allowedDownloadHosts',
+	type: 'string',
+	default: '',
+	placeholder: 'cdn.example.com, files.example.org',
+	description: 'More hosts (and their subdomains) results may be downloaded from, separated by commas',
+	displayOptions: { show: { downloadResult: [true] } },
+};
 
 const EXTENSIONS: Record<string, string> = {
 	'image/jpeg': 'jpg',

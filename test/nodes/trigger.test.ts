@@ -4,15 +4,10 @@ import { RESULT_PNG } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import { runAifaceswap } from '../support/n8n';
-import { post, WebhookServer } from '../support/webhook-server';
+import { post, useWebhookServer } from '../support/webhook-server';
 
 const api = useMockApi();
-const n8n = new WebhookServer();
-beforeAll(async () => {
-	await n8n.start();
-});
-beforeEach(() => n8n.reset());
-afterAll(async () => n8n.stop());
+const n8n = useWebhookServer();
 
 const TASK = 'ac3eb7ab5852233a3d2076031103b4fe';
 const successBody = () => ({ success: 1, type: 1, task_id: TASK, result_image: api.resultUrl(TASK) });

@@ -3,15 +3,10 @@ import { FACE_URL, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import type { RunResult, TestItem } from '../support/n8n';
 import { resumeAfterWaitLimit, runAifaceswap } from '../support/n8n';
-import { post, WebhookServer } from '../support/webhook-server';
+import { post, useWebhookServer } from '../support/webhook-server';
 
 const api = useMockApi();
-const n8n = new WebhookServer();
-beforeAll(async () => {
-	await n8n.start();
-});
-beforeEach(() => n8n.reset());
-afterAll(async () => n8n.stop());
+const n8n = useWebhookServer();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, resultMode: 'wait' };
 

@@ -102,3 +102,14 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 	}
 	return { status: response.status, json };
 }
+
+/** Starts the stand-in webhook server for a test file, fresh state for each test. */
+export function useWebhookServer(): WebhookServer {
+	const server = new WebhookServer();
+	beforeAll(async () => {
+		await server.start();
+	});
+	beforeEach(() => server.reset());
+	afterAll(async () => server.stop());
+	return server;
+}

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
+import { allowedDownloadHostsOption } from '../../shared/download';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 
 const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
@@ -157,15 +158,7 @@ export const resultFields: INodeProperties[] = [
 				description:
 					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
 			},
-			{
-				displayName: 'Allowed Download Hosts',
-				name: 'allowedDownloadHosts',
-				type: 'string',
-				default: '',
-				placeholder: 'cdn.example.com, files.example.org',
-				description: 'More hosts (and their subdomains) results may be downloaded from, separated by commas',
-				displayOptions: { show: { downloadResult: [true] } },
-			},
+			allowedDownloadHostsOption,
 			{
 				displayName: 'Wait Limit (Minutes)',
 				name: 'waitLimit',
