@@ -71,7 +71,11 @@ async function startN8n({ userFolder, port, env = {}, logFile, readyTimeoutMs = 
 		},
 		stdio: ['ignore', log, log],
 	});
+	// n8n must not outlive the process that started it (a test run that crashed, Ctrl+C).
+	const killOnExit = () => child.kill('SIGKILL');
+	process.once('exit', killOnExit);
 	const stop = async () => {
+		process.removeListener('exit', killOnExit);
 		if (child.exitCode !== null) return;
 		child.kill('SIGTERM');
 		await new Promise((resolve) => {
