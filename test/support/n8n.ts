@@ -63,13 +63,12 @@ class ItemsSource implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const out: INodeExecutionData[] = [];
-		for (const [index, item] of ItemsSource.pending.entries()) {
+		for (const item of ItemsSource.pending) {
 			const binary: INodeExecutionData['binary'] = {};
 			for (const [name, file] of Object.entries(item.binary ?? {})) {
 				binary[name] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
 			}
 			out.push({ json: item.json ?? {}, binary: item.binary ? binary : undefined, pairedItem: { item: 0 } });
-			void index;
 		}
 		return [out];
 	}

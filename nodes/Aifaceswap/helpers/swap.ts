@@ -27,8 +27,7 @@ interface SwapOptions {
 }
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
-function callbackUrl(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
-	const resultMode = ctx.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
+function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): string | undefined {
 	if (resultMode === 'wait') {
 		return ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
 	}
@@ -62,7 +61,8 @@ export async function sendSwap(
 			},
 		);
 	}
-	const webhook = callbackUrl(this, itemIndex);
+	const resultMode = this.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
+	const webhook = callbackUrl(this, itemIndex, resultMode);
 	const data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
 	const taskId = data.task_id;
 	if (typeof taskId !== 'string' || taskId === '') {
@@ -77,6 +77,6 @@ export async function sendSwap(
 		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
 		estimatedCredits,
 	};
-	if (this.getNodeParameter('resultMode', itemIndex, 'submit') === 'wait') json.type = CALLBACK_TYPES[task.endpoint];
+	if (resultMode === 'wait') json.type = CALLBACK_TYPES[task.endpoint];
 	return { json };
 }

@@ -63,16 +63,14 @@ export async function submitAndWait(
 /**
  * The task this execution waits for. Before pausing, the node made its timed-out item (with the
  * task ID) its own input (see `submitAndWait`), and a webhook call sees a waiting node's input as
- * `$json`. Its output of that run is read as a fallback.
+ * `$json`.
  */
 function submittedTask(ctx: IWebhookFunctions): IDataObject | undefined {
-	for (const expression of ['{{ $json }}', `{{ $(${JSON.stringify(ctx.getNode().name)}).last().json }}`]) {
-		try {
-			const json = ctx.evaluateExpression(expression, 0);
-			if (typeof json === 'object' && json !== null && 'taskId' in json) return json as IDataObject;
-		} catch {
-			// not readable this way in this n8n version: try the next
-		}
+	try {
+		const json = ctx.evaluateExpression('{{ $json }}', 0);
+		if (typeof json === 'object' && json !== null && 'taskId' in json) return json as IDataObject;
+	} catch {
+		// no input item: nothing this execution could be waiting for
 	}
 	return undefined;
 }
