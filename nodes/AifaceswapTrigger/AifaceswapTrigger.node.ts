@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { constantTimeEqual, parseTaskCallback } from '../shared/callback';
+import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
 import { allowedDownloadHosts, allowedDownloadHostsOption, downloadResultFile } from '../shared/download';
 
 interface TriggerOptions {
@@ -125,6 +125,8 @@ export class AifaceswapTrigger implements INodeType {
 			}
 		}
 
+		const refused = callbackRequestProblem(this.getHeaderData() as Record<string, string | undefined>);
+		if (refused) return answer(refused.status, { error: refused.problem });
 		const parsed = parseTaskCallback(this.getBodyData());
 		if ('problem' in parsed) return answer(400, { error: parsed.problem });
 		const { callback } = parsed;

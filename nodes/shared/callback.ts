@@ -14,6 +14,30 @@ export const TASK_TYPE_NAMES: Record<number, string> = {
 	2: 'Multiple face swap',
 };
 
+/** A task_callback is a few hundred bytes; anything far bigger is not one. */
+export const MAX_CALLBACK_BYTES = 64 * 1024;
+
+/**
+ * Checks a callback request's headers before its body is used: a JSON (or form) body of at most
+ * MAX_CALLBACK_BYTES. Returns the HTTP status and reason to refuse it with, or undefined.
+ */
+export function callbackRequestProblem(
+	headers: Record<string, string | string[] | undefined>,
+): { status: number; problem: string } | undefined {
+	const length = Number(headers['content-length'] ?? 0);
+	if (Number.isFinite(length) && length > MAX_CALLBACK_BYTES) {
+		return { status: 413, problem: `The body is ${length} bytes; a task callback has at most ${MAX_CALLBACK_BYTES}.` };
+	}
+	const contentType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (contentType !== 'application/json' && contentType !== 'application/x-www-form-urlencoded' && !contentType.endsWith('+json')) {
+		return {
+			status: 415,
+			problem: `Content-Type ${contentType === '' ? '(none)' : contentType} is not accepted: send application/json.`,
+		};
+	}
+	return undefined;
+}
+
 export type ParsedCallback = { callback: TaskCallback } | { problem: string };
 
 function asFlag(value: unknown): number | undefined {

@@ -38,6 +38,9 @@ export interface RecordedRequest {
 	files: Record<string, RecordedFile>;
 	status: number;
 	taskId?: string;
+	/** Date.now() when the request arrived and when it was answered (or dropped). */
+	receivedAt: number;
+	answeredAt?: number;
 }
 
 /** A scripted answer for the next matching request(s), instead of the normal one. */
@@ -48,7 +51,9 @@ export interface Fault {
 	headers?: Record<string, string>;
 	/** Destroy the connection without an answer (after reading the request). */
 	drop?: boolean;
-	/** Wait this long before answering. */
+	/** Only for requests whose raw body contains this text (e.g. an item's URL). */
+	match?: string;
+	/** Wait this long before answering; alone (no status, body or drop) the answer is then the normal one. */
 	delayMs?: number;
 	/** Create (and charge) the task before failing, as a gateway timeout after processing would. */
 	processFirst?: boolean;
@@ -118,6 +123,9 @@ export class MockAifaceswapApi {
 	callbacks: CallbackRecord[] = [];
 	faults: Fault[] = [];
 	latencyMs = 0;
+	/** API requests being answered now, and the most there were at once since the last reset. */
+	inFlight = 0;
+	maxInFlight = 0;
 	/** Send the task_callback by itself after a task is created. */
 	autoCallback = false;
 	callbackDelayMs = 20;
@@ -143,6 +151,7 @@ export class MockAifaceswapApi {
 		this.callbacks = [];
 		this.faults = [];
 		this.latencyMs = 0;
+		this.maxInFlight = this.inFlight;
 		this.autoCallback = false;
 		this.callbackDelayMs = 20;
 		this.callbackSuccess = 1;
@@ -230,8 +239,10 @@ export class MockAifaceswapApi {
 		}
 	}
 
-	private takeFault(endpoint?: EndpointName): Fault | undefined {
-		const index = this.faults.findIndex((f) => !f.endpoint || f.endpoint === endpoint);
+	private takeFault(endpoint: EndpointName | undefined, raw: Buffer): Fault | undefined {
+		const index = this.faults.findIndex(
+			(f) => (!f.endpoint || f.endpoint === endpoint) && (f.match === undefined || raw.includes(f.match)),
+		);
 		if (index === -1) return undefined;
 		const fault = this.faults[index];
 		fault.times = (fault.times ?? 1) - 1;
@@ -254,7 +265,7 @@ export class MockAifaceswapApi {
 		const contentType = String(req.headers['content-type'] ?? '');
 
 		if (req.method === 'GET' && path.startsWith('/results/')) {
-			this.requests.push({ method: 'GET', path, headers: req.headers, contentType, body: {}, files: {}, status: 200 });
+			this.requests.push({ method: 'GET', path, headers: req.headers, contentType, body: {}, files: {}, status: 200, receivedAt: Date.now() });
 			res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': RESULT_PNG.length });
 			res.end(RESULT_PNG);
 			return;
@@ -262,7 +273,7 @@ export class MockAifaceswapApi {
 
 		if (req.method === 'GET' && path === '/redirect') {
 			const to = new URL(req.url ?? '/', this.url).searchParams.get('to') ?? '/';
-			this.requests.push({ method: 'GET', path, headers: req.headers, contentType, body: {}, files: {}, status: 302 });
+			this.requests.push({ method: 'GET', path, headers: req.headers, contentType, body: {}, files: {}, status: 302, receivedAt: Date.now() });
 			res.writeHead(302, { Location: to });
 			res.end();
 			return;
@@ -279,12 +290,20 @@ export class MockAifaceswapApi {
 			body: {},
 			files: {},
 			status: 0,
+			receivedAt: Date.now(),
 		};
 		this.requests.push(record);
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		res.once('close', () => {
+			this.inFlight--;
+			record.answeredAt = Date.now();
+		});
 
 		if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-		const fault = this.takeFault(endpoint);
-		if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+		let fault = this.takeFault(endpoint, raw);
+		if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault!.delayMs));
+		if (fault && fault.status === undefined && fault.body === undefined && !fault.drop && !fault.processFirst) fault = undefined;
 
 		const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
 			record.status = status;

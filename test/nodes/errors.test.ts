@@ -141,9 +141,20 @@ describe('Continue On Fail and pairedItem', () => {
 		expectNoKey(result.output);
 	});
 
-	test('without Continue On Fail the execution stops at the failing item', async () => {
+	test('without Continue On Fail, one at a time, the execution stops at the failing item', async () => {
+		const result = await run({ parameters: { ...parameters, options: { concurrency: 1 } } as never, items });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('Source Image URL (sourceImageUrl) is not a valid URL: "not-a-url".');
+		expect(api.apiRequests()).toHaveLength(1);
+		expect(result.error?.description).toBe(`Tasks already sent for other items in this run: item 0: ${api.tasks[0].taskId}.`);
+	});
+
+	test('without Continue On Fail, items already in flight finish and their task IDs are in the error', async () => {
 		const result = await run({ parameters: parameters as never, items });
 		expect(result.status).toBe('error');
-		expect(api.apiRequests()).toHaveLength(1);
+		expect(result.error?.message).toBe('Source Image URL (sourceImageUrl) is not a valid URL: "not-a-url".');
+		// items 0 and 2 had started together with item 1 (default concurrency 5)
+		expect(api.tasks).toHaveLength(2);
+		for (const task of api.tasks) expect(result.error?.description).toContain(task.taskId);
 	});
 });

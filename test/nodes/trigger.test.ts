@@ -39,7 +39,7 @@ describe('answers', () => {
 	});
 
 	test.each([
-		['a body that is not JSON', 'task_id=1', { 'Content-Type': 'text/plain' }, 'The body has no task_id.'],
+		['a form body without task_id', 'success=1&type=1', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'The body has no task_id.'],
 		['a JSON array', [successBody()], {}, 'The body must be a JSON object (send Content-Type: application/json).'],
 		['no task_id', { success: 1, type: 1 }, {}, 'The body has no task_id.'],
 		['success 2', { ...{ success: 2, type: 1, task_id: TASK } }, {}, 'success must be 1 or 0.'],
@@ -47,6 +47,32 @@ describe('answers', () => {
 	])('%s is answered 400 with the reason and starts nothing', async (_name, body, headers, reason) => {
 		const answer = await post(n8n.triggerUrl(), body, headers as Record<string, string>);
 		expect(answer).toEqual({ status: 400, json: { error: reason } });
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test.each([
+		['text/plain', 415, 'Content-Type text/plain is not accepted: send application/json.'],
+		['application/xml', 415, 'Content-Type application/xml is not accepted: send application/json.'],
+		['multipart/form-data; boundary=x', 415, 'Content-Type multipart/form-data is not accepted: send application/json.'],
+	])('a body sent as %s is answered %p and starts nothing', async (contentType, status, reason) => {
+		const answer = await post(n8n.triggerUrl(), JSON.stringify(successBody()), { 'Content-Type': contentType });
+		expect(answer).toEqual({ status, json: { error: reason } });
+		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a form-encoded callback is read like a JSON one', async () => {
+		const answer = await post(n8n.triggerUrl(), `success=1&type=1&task_id=${TASK}&result_image=`, {
+			'Content-Type': 'application/x-www-form-urlencoded',
+		});
+		expect(answer.status).toBe(200);
+		expect(n8n.started).toHaveLength(1);
+		expect(n8n.started[0][0][0].json).toMatchObject({ taskId: TASK, success: true, type: 1 });
+	});
+
+	test('a body over 64 KiB is answered 413 and starts nothing, even with a valid task_id', async () => {
+		const answer = await post(n8n.triggerUrl(), { ...successBody(), padding: 'x'.repeat(70 * 1024) });
+		expect(answer.status).toBe(413);
+		expect(answer.json.error).toMatch(/^The body is \d+ bytes; a task callback has at most 65536\.$/);
 		expect(n8n.started).toHaveLength(0);
 	});
 

@@ -29,6 +29,7 @@ export class WebhookServer {
 	async start(): Promise<this> {
 		const app = express();
 		app.use(express.json({ limit: '16mb' }));
+		app.use(express.urlencoded({ extended: false, limit: '16mb' }));
 		app.post('/webhook/:webhookId/task_callback', (req, res) => {
 			void this.answer(res, async () => {
 				const result = await callTrigger(this.trigger.parameters, { req, res }, this.trigger.credentials);

@@ -94,6 +94,29 @@ export const enhanceField: INodeProperties = {
 	description: 'Whether to enhance the swapped faces; each level costs more per second',
 };
 
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 20;
+
+/** How many items' requests are in flight at once (read from the first item: one value per run). */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+	default: DEFAULT_CONCURRENCY,
+	description: `How many items are sent to aifaceswap at the same time (1 to ${MAX_CONCURRENCY}). Output order stays the input order. When the API answers "too many requests", all of them pause together.`,
+};
+
+/** The Options of the two extract operations: only how many items run at once. */
+export const requestOptionsField: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [concurrencyOption],
+};
+
 /** How a swap delivers its result, and its options: the same on all four swap operations. */
 export const resultFields: INodeProperties[] = [
 	{
@@ -159,6 +182,10 @@ export const resultFields: INodeProperties[] = [
 					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
 			},
 			allowedDownloadHostsOption,
+			{
+				...concurrencyOption,
+				description: `${concurrencyOption.description} Submit Only mode (Wait for Result sends one item).`,
+			},
 			{
 				displayName: 'Wait Limit (Minutes)',
 				name: 'waitLimit',

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../helpers/errors';
 import { submitAndWait } from '../helpers/wait';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as image from './image/Image.resource';
 import type { AifaceswapType } from './node.type';
 import * as video from './video/Video.resource';
@@ -14,9 +16,10 @@ type ResourceOperations = { [O in AifaceswapType['operation']]: { execute: Opera
 const operations: { [R in AifaceswapType['resource']]: ResourceOperations } = { image, video };
 
 /**
- * Runs the chosen operation once per input item. Every output item is paired with its input item;
- * with Continue On Fail a failed item becomes an error item and the other items still run, so the
- * output always has as many items as the input.
+ * Runs the chosen operation once per input item, up to `options.concurrency` items at a time.
+ * Every output item is paired with its input item and keeps its position; with Continue On Fail a
+ * failed item becomes an error item and the other items still run, so the output always has as
+ * many items as the input.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -32,18 +35,59 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return await submitAndWait.call(this, execute);
 	}
 
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await execute.call(this, itemIndex);
-			returnData.push({ ...result, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				returnData.push(errorItem(error as Error, itemIndex));
-				continue;
+	const concurrency = readConcurrency(this);
+	const outputs: INodeExecutionData[] = new Array(items.length);
+	const failures: Array<{ itemIndex: number; error: unknown }> = [];
+	let nextItem = 0;
+
+	// A fixed number of workers take the next item as soon as they are free: at most `concurrency`
+	// requests (and their binary uploads) are in flight. Each output goes to its input's slot.
+	const worker = async () => {
+		while (nextItem < items.length && failures.length === 0) {
+			const itemIndex = nextItem++;
+			try {
+				const result = await execute.call(this, itemIndex);
+				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
+			} catch (error) {
+				if (this.continueOnFail()) outputs[itemIndex] = errorItem(error as Error, itemIndex);
+				else failures.push({ itemIndex, error });
 			}
-			throw asNodeError(this.getNode(), error, itemIndex);
 		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	if (failures.length > 0) {
+		// Without Continue On Fail the first failed item stops the run (no new item starts).
+		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+		throw withSentTasks(asNodeError(this.getNode(), error, itemIndex), outputs);
 	}
-	return [returnData];
+	return [outputs];
+}
+
+function readConcurrency(ctx: IExecuteFunctions): number {
+	const value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as unknown;
+	const concurrency = Number(value);
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Concurrency (options.concurrency) must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${JSON.stringify(value)}`,
+			{ description: 'Nothing was sent.' },
+		);
+	}
+	return concurrency;
+}
+
+/**
+ * The items that were already sent when the run stopped are not in any output, so their task IDs
+ * go into the error: the user can find those tasks (and their credits) instead of sending them again.
+ */
+function withSentTasks<E extends NodeApiError | NodeOperationError>(error: E, outputs: INodeExecutionData[]): E {
+	const sent = outputs.flatMap((output, itemIndex) =>
+		typeof output?.json.taskId === 'string' ? [`item ${itemIndex}: ${output.json.taskId}`] : [],
+	);
+	if (sent.length === 0) return error;
+	const list = sent.length > 20 ? `${sent.slice(0, 20).join(', ')} and ${sent.length - 20} more` : sent.join(', ');
+	const before = typeof error.description === 'string' && error.description !== '' ? `${error.description} ` : '';
+	error.description = `${before}Tasks already sent for other items in this run: ${list}.`;
+	return error;
 }

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { parseTaskCallback } from '../../shared/callback';
+import { callbackRequestProblem, parseTaskCallback } from '../../shared/callback';
 import { asNodeError, errorItem } from './errors';
 import { allowedDownloadHosts, downloadResultFile } from '../../shared/download';
 
@@ -85,6 +85,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		response.status(status).json({ error });
 		return { noWebhookResponse: true };
 	};
+	const refused = callbackRequestProblem(this.getHeaderData() as Record<string, string | undefined>);
+	if (refused) return refuse(refused.status, refused.problem);
 	const parsed = parseTaskCallback(this.getBodyData());
 	if ('problem' in parsed) return refuse(400, parsed.problem);
 	const { callback } = parsed;

@@ -74,6 +74,36 @@ function backoffMs(attempt: number, retryAfter?: number): number {
 	return Math.min(retryAfter ?? exponential, RETRY.maxWaitMs);
 }
 
+/**
+ * The back-off shared by all requests of one node run (one execute context): when the API says
+ * "too many requests" or cannot be reached, every in-flight item waits, not only the one that was
+ * told, so a batch backs off together instead of hammering the API.
+ */
+class SharedBackoff {
+	private resumeAt = 0;
+
+	pause(ms: number): void {
+		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+	}
+
+	async ready(): Promise<void> {
+		for (let left = this.resumeAt - Date.now(); left > 0; left = this.resumeAt - Date.now()) {
+			await sleep(left);
+		}
+	}
+}
+
+const backoffOfRun = new WeakMap<IExecuteFunctions, SharedBackoff>();
+
+function sharedBackoff(ctx: IExecuteFunctions): SharedBackoff {
+	let backoff = backoffOfRun.get(ctx);
+	if (!backoff) {
+		backoff = new SharedBackoff();
+		backoffOfRun.set(ctx, backoff);
+	}
+	return backoff;
+}
+
 function buildBody(body: RequestBody): Pick<IHttpRequestOptions, 'body' | 'headers' | 'json'> {
 	const hasFile = Object.values(body).some(
 		(value) => isUploadFile(value) || (Array.isArray(value) && value.some(isUploadFile)),
@@ -179,7 +209,9 @@ export async function apiRequest(
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 
+	const backoff = sharedBackoff(this);
 	for (let attempt = 1; ; attempt++) {
+		await backoff.ready();
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
@@ -190,7 +222,7 @@ export async function apiRequest(
 		} catch (error) {
 			const code = transportErrorCode(error);
 			if (code && RETRY.networkCodes.includes(code) && attempt < RETRY.maxAttempts) {
-				await sleep(backoffMs(attempt));
+				backoff.pause(backoffMs(attempt));
 				continue;
 			}
 			throw networkError(this, error, itemIndex, attempt);
@@ -202,7 +234,7 @@ export async function apiRequest(
 			RETRY.statuses.includes(response.statusCode) ||
 			(typeof apiCode === 'number' && RETRY.statuses.includes(apiCode));
 		if (retryable && attempt < RETRY.maxAttempts) {
-			await sleep(backoffMs(attempt, retryAfterMs(response.headers?.['retry-after'])));
+			backoff.pause(backoffMs(attempt, retryAfterMs(response.headers?.['retry-after'])));
 			continue;
 		}
 		if (response.statusCode >= 400 || typeof parsed !== 'object' || parsed === null || apiCode !== 200) {

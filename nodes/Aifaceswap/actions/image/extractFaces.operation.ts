@@ -5,7 +5,7 @@ import { facesOutput } from '../../helpers/faces';
 import type { ImageParameters } from '../../helpers/inputs';
 import { readImage } from '../../helpers/inputs';
 import { apiRequest } from '../../transport';
-import { imageInputFields } from '../common.descriptions';
+import { imageInputFields, requestOptionsField } from '../common.descriptions';
 
 const image: ImageParameters = {
 	input: 'imageInput',
@@ -13,13 +13,16 @@ const image: ImageParameters = {
 	binaryProperty: { label: 'Image Binary Property', name: 'imageBinaryProperty' },
 };
 
-const properties: INodeProperties[] = imageInputFields({
-	label: 'Image',
-	parameters: image,
-	defaultBinaryProperty: 'data',
-	urlPlaceholder: 'https://example.com/group-photo.jpg',
-	description: 'The image whose faces to find',
-});
+const properties: INodeProperties[] = [
+	...imageInputFields({
+		label: 'Image',
+		parameters: image,
+		defaultBinaryProperty: 'data',
+		urlPlaceholder: 'https://example.com/group-photo.jpg',
+		description: 'The image whose faces to find',
+	}),
+	requestOptionsField,
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['extractFaces'] } },

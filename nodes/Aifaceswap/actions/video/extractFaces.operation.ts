@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { facesOutput } from '../../helpers/faces';
 import { readBase64Image } from '../../helpers/inputs';
 import { apiRequest } from '../../transport';
+import { requestOptionsField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -36,6 +37,7 @@ const properties: INodeProperties[] = [
 		description: 'The frame image as base64 text (a "data:image/...;base64," prefix is allowed)',
 		displayOptions: { show: { frameInput: ['base64'] } },
 	},
+	requestOptionsField,
 ];
 
 export const description = updateDisplayOptions(
