@@ -38,7 +38,10 @@ export class N8nServer {
 	private stopN8n?: () => Promise<void>;
 	private cookie = '';
 
-	constructor(readonly name: string) {
+	constructor(
+		readonly name: string,
+		private readonly env: Record<string, string> = {},
+	) {
 		this.userFolder = path.resolve(__dirname, '..', '..', '.cache', 'e2e', name);
 	}
 
@@ -49,7 +52,7 @@ export class N8nServer {
 	async start(): Promise<void> {
 		fs.rmSync(this.userFolder, { recursive: true, force: true });
 		installPackage(this.userFolder);
-		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile });
+		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile, env: this.env });
 		this.url = n8n.url;
 		this.stopN8n = n8n.stop;
 		await this.rest('POST', '/rest/owner/setup', OWNER);

@@ -12,12 +12,14 @@ import type { IDataObject } from 'n8n-workflow';
 import { FACE_BOXES, FRAME_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import type { CredentialRef } from './workflows';
-import { triggerWorkflow, webhookToAifaceswap } from './workflows';
+import { accountItems, faultItemUrl, injectFaults, plannedAccount, resentOnlyWhenRefused } from '../support/fault-plan';
+import { AIFACESWAP, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer, nodeOutput } from './n8n-server';
 
 const api = new MockAifaceswapApi();
-const n8n = new N8nServer('main');
+// debug logging: the last test reads every log line for the API key
+const n8n = new N8nServer('main', { N8N_LOG_LEVEL: 'debug' });
 let credential: CredentialRef;
 
 beforeAll(async () => {
@@ -245,6 +247,39 @@ describe('the trigger', () => {
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect((await n8n.executions(workflowId)).length).toBe(before);
 	});
+
+	test('hostile callbacks get a 4xx, start nothing, and n8n stays up', async () => {
+		const before = (await n8n.executions(workflowId)).length;
+		const send = async (init: RequestInit) => (await fetch(triggerUrl(), init)).status;
+		const json = (body: string) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+		const valid = JSON.stringify({ success: 1, type: 1, task_id: 'hostile', result_image: '' });
+		const statuses = {
+			// over n8n's own payload limit (16 MiB), and over the trigger's 64 KiB with a valid task_id
+			huge: await send(json(`{"task_id":"x","pad":"${'x'.repeat(17 * 1024 * 1024)}"}`)),
+			large: await send(json(JSON.stringify({ ...JSON.parse(valid), pad: 'x'.repeat(100 * 1024) }))),
+			deepArrays: await send(json(`${'['.repeat(30_000)}${']'.repeat(30_000)}`)),
+			deepObjects: await send(json(`${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`)),
+			malformed: await send(json('{"task_id": "x", ')),
+			textPlain: await send({ method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: valid }),
+			xml: await send({ method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: '<task_id>x</task_id>' }),
+			multipart: await send({ method: 'POST', body: (() => { const form = new FormData(); form.append('task_id', 'x'); return form; })() }),
+			noBody: await send({ method: 'POST' }),
+			get: await send({ method: 'GET' }),
+		};
+		// n8n reads the body before any node runs; over its N8N_PAYLOAD_SIZE_MAX (16 MiB) n8n 2.40.7 itself
+		// answers 500 ("request entity too large"): not the node's to change, and nothing starts
+		expect(statuses.huge).toBe(500);
+		const { huge: _n8nOwn, ...ours } = statuses;
+		expect(Object.entries(ours).filter(([, status]) => status < 400 || status >= 500)).toEqual([]);
+		expect(statuses.large).toBe(413);
+		expect(statuses.textPlain).toBe(415);
+		expect((await fetch(`${n8n.url}/healthz`)).status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect((await n8n.executions(workflowId)).length).toBe(before);
+		// and a genuine callback still starts one execution
+		expect((await send(json(valid))).valueOf()).toBe(200);
+		await n8n.waitForExecution(workflowId, { count: before + 1 });
+	});
 });
 
 describe('wait mode', () => {
@@ -302,6 +337,35 @@ describe('wait mode', () => {
 			timedOut: true,
 		});
 	}, 180_000);
+});
+
+describe('a batch meeting every fault at once', () => {
+	test('40 items at concurrency 5 with Continue On Fail: one output each, no task sent twice', async () => {
+		const ITEMS = 40;
+		const batchPath = `e2e-faults-${randomUUID()}`;
+		const { id } = await n8n.importWorkflow(
+			batchWorkflow({
+				name: 'e2e faults',
+				path: batchPath,
+				node: {
+					type: AIFACESWAP,
+					parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.url }}', faceImageUrl: FACE_URL, options: { concurrency: 5 } },
+					credentials: { aifaceswapApi: credential },
+					onError: 'continueRegularOutput',
+				},
+			}),
+			{ activate: true },
+		);
+		injectFaults(api, ITEMS);
+		const answer = await callWebhook(batchPath, { items: Array.from({ length: ITEMS }, (_, i) => ({ url: faultItemUrl(i) })) });
+		expect(answer.status).toBe(200);
+		const output = nodeOutput(await n8n.waitForExecution(id), BATCH_NODE);
+		expect(output).toHaveLength(ITEMS);
+		expect(output.map((item) => (item as IDataObject).pairedItem)).toEqual(Array.from({ length: ITEMS }, (_, i) => ({ item: i })));
+		const account = accountItems(api, output, ITEMS);
+		expect(account.map(({ statuses: _s, ...rest }) => rest)).toEqual(plannedAccount(ITEMS).map(({ statuses: _s, ...rest }) => rest));
+		expect(account.filter((item) => !resentOnlyWhenRefused(item))).toEqual([]);
+	});
 });
 
 describe('the example workflows', () => {
@@ -376,5 +440,23 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
 		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10 }]);
+	});
+});
+
+describe('secrets', () => {
+	test("after every scenario above, the API key is in no log line and nowhere in n8n's database but the encrypted credential", () => {
+		const log = fs.readFileSync(n8n.logFile, 'utf8');
+		expect(log.length).toBeGreaterThan(10_000);
+		expect(log).toContain('Aifaceswap');
+		expect(log).not.toContain(MOCK_API_KEY);
+		const n8nFolder = path.join(n8n.userFolder, '.n8n');
+		const databaseFiles = fs.readdirSync(n8nFolder).filter((file) => file.startsWith('database.sqlite'));
+		expect(databaseFiles).toContain('database.sqlite');
+		for (const file of databaseFiles) {
+			const bytes = fs.readFileSync(path.join(n8nFolder, file));
+			expect([file, bytes.includes(MOCK_API_KEY)]).toEqual([file, false]);
+			// the check can fail: the execution data is stored there in plain text
+			if (file === 'database.sqlite') expect(bytes.includes('Aifaceswap')).toBe(true);
+		}
 	});
 });

@@ -78,3 +78,39 @@ export function triggerWorkflow(options: {
 		connections: { 'Aifaceswap Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 	};
 }
+
+export const BATCH_NODE = 'Batch Node';
+
+/**
+ * Webhook (POST /webhook/<path> with `{ items: [...] }`) -> Split Out -> the given node: one
+ * execution with as many items as the body has. The webhook answers when the last node is done.
+ */
+export function batchWorkflow(options: { name: string; path: string; node: Pick<INode, 'type' | 'parameters'> & Partial<INode> }): WorkflowFile {
+	return {
+		name: options.name,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: options.path, responseMode: 'lastNode', responseData: 'noData', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
+			},
+			{ id: randomUUID(), name: BATCH_NODE, typeVersion: 1, position: [480, 0], ...options.node } as INode,
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: BATCH_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
