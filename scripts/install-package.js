@@ -8,7 +8,8 @@ const path = require('node:path');
 
 const { root } = require('./n8n-runtime');
 
-function installPackage(userFolder) {
+/** Installs the package in `packageDir` (this project unless told) into n8n's user folder. */
+function installPackage(userFolder, packageDir = root) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
@@ -17,7 +18,7 @@ function installPackage(userFolder) {
 	}
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aifaceswap-pack-'));
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
 	);
 	const tarball = path.join(packDir, packed.filename);
 	// n8n itself provides n8n-workflow, the peer dependency.

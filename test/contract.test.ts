@@ -73,10 +73,11 @@ describe('the Aifaceswap node', () => {
 	const swapExtras = ['resultMode', 'webhookUrl', 'options'];
 	test.each([
 		['image', 'swapFace', ['sourceImageInput', 'sourceImageUrl', 'sourceImageBinaryProperty', 'faceImageInput', 'faceImageUrl', 'faceImageBinaryProperty', ...swapExtras]],
-		['image', 'extractFaces', ['imageInput', 'imageUrl', 'imageBinaryProperty']],
+		// `options` (only `concurrency`) on the extract operations goes beyond the contract: an addition (README)
+		['image', 'extractFaces', ['imageInput', 'imageUrl', 'imageBinaryProperty', 'options']],
 		['image', 'swapMultipleFaces', ['sourceImageUrl', 'faces', ...swapExtras]],
 		['video', 'swapFace', ['sourceVideoUrl', 'faceImageUrl', 'duration', 'enhance', ...swapExtras]],
-		['video', 'extractFaces', ['frameInput', 'frameBinaryProperty', 'frameBase64']],
+		['video', 'extractFaces', ['frameInput', 'frameBinaryProperty', 'frameBase64', 'options']],
 		['video', 'swapMultipleFaces', ['sourceVideoUrl', 'references', 'duration', 'enhance', ...swapExtras]],
 	])('%s.%s has exactly the contract parameters', (resource, operation, names) => {
 		expect(shownFor(resource, operation)).toEqual(names);
@@ -94,7 +95,14 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'waitLimit']);
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'concurrency', 'waitLimit']);
+		for (const operation of ['extractFaces']) {
+			for (const resource of ['image', 'video']) {
+				const extractOptions = property(resource, operation, 'options').options as INodeProperties[];
+				expect(extractOptions.map((o) => [o.name, o.default])).toEqual([['concurrency', 5]]);
+			}
+		}
+		expect(options.find((o) => o.name === 'concurrency')).toMatchObject({ default: 5, typeOptions: { minValue: 1, maxValue: 20 } });
 		const faces = property('image', 'swapMultipleFaces', 'faces');
 		expect(faces.typeOptions?.multipleValues).toBe(true);
 		expect((faces.options as Array<{ name: string; values: INodeProperties[] }>)[0]).toMatchObject({ name: 'face' });

@@ -38,9 +38,10 @@ export class N8nServer {
 	private stopN8n?: () => Promise<void>;
 	private cookie = '';
 
+	/** `env`: more n8n settings; `extraPackages`: folders of other community packages to install too. */
 	constructor(
 		readonly name: string,
-		private readonly env: Record<string, string> = {},
+		private readonly options: { env?: Record<string, string>; extraPackages?: string[] } = {},
 	) {
 		this.userFolder = path.resolve(__dirname, '..', '..', '.cache', 'e2e', name);
 	}
@@ -52,7 +53,8 @@ export class N8nServer {
 	async start(): Promise<void> {
 		fs.rmSync(this.userFolder, { recursive: true, force: true });
 		installPackage(this.userFolder);
-		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile, env: this.env });
+		for (const packageDir of this.options.extraPackages ?? []) installPackage(this.userFolder, packageDir);
+		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile, env: this.options.env });
 		this.url = n8n.url;
 		this.stopN8n = n8n.stop;
 		await this.rest('POST', '/rest/owner/setup', OWNER);
@@ -114,6 +116,13 @@ export class N8nServer {
 			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
 		);
 		return list.results;
+	}
+
+	/** How many executions of the workflow there are (with one of these statuses, if given). */
+	async executionCount(workflowId: string, status?: string[]): Promise<number> {
+		const filter = status ? { workflowId, status } : { workflowId };
+		const list = await this.rest<{ count: number }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`);
+		return list.count;
 	}
 
 	async execution(id: string): Promise<Execution> {

@@ -19,7 +19,7 @@ import { N8nServer, nodeOutput } from './n8n-server';
 
 const api = new MockAifaceswapApi();
 // debug logging: the last test reads every log line for the API key
-const n8n = new N8nServer('main', { N8N_LOG_LEVEL: 'debug' });
+const n8n = new N8nServer('main', { env: { N8N_LOG_LEVEL: 'debug' } });
 let credential: CredentialRef;
 
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -93,15 +94,24 @@ class SharedBackoff {
 	}
 }
 
-const backoffOfRun = new WeakMap<IExecuteFunctions, SharedBackoff>();
+/** What one node run (one execute context) shares between its items' requests. */
+interface RunState {
+	backoff: SharedBackoff;
+	/** The credential, read once: n8n would otherwise load and decrypt it twice per item. */
+	credentials: Promise<ICredentialDataDecryptedObject>;
+}
 
-function sharedBackoff(ctx: IExecuteFunctions): SharedBackoff {
-	let backoff = backoffOfRun.get(ctx);
-	if (!backoff) {
-		backoff = new SharedBackoff();
-		backoffOfRun.set(ctx, backoff);
+const stateOfRun = new WeakMap<IExecuteFunctions, RunState>();
+
+function runState(ctx: IExecuteFunctions): RunState {
+	let state = stateOfRun.get(ctx);
+	if (!state) {
+		state = { backoff: new SharedBackoff(), credentials: ctx.getCredentials(CREDENTIAL_TYPE) };
+		// a failed read is not kept: the next item reads again and reports its own error
+		state.credentials.catch(() => stateOfRun.delete(ctx));
+		stateOfRun.set(ctx, state);
 	}
-	return backoff;
+	return state;
 }
 
 function buildBody(body: RequestBody): Pick<IHttpRequestOptions, 'body' | 'headers' | 'json'> {
@@ -198,8 +208,10 @@ export async function apiRequest(
 	body: RequestBody,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE, itemIndex);
-	const baseUrl = (credentials.baseUrl || 'https://aifaceswap.io').replace(/\/+$/, '');
+	const { backoff, credentials: reading } = runState(this);
+	const credentials = await reading;
+	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
+	const { id = '', name = '' } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${baseUrl}${API_PATH}${endpoint}`,
@@ -209,16 +221,13 @@ export async function apiRequest(
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 
-	const backoff = sharedBackoff(this);
 	for (let attempt = 1; ; attempt++) {
 		await backoff.ready();
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+				credentialsDecrypted: { id: id ?? '', name, type: CREDENTIAL_TYPE, data: { ...credentials } },
+			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = transportErrorCode(error);
 			if (code && RETRY.networkCodes.includes(code) && attempt < RETRY.maxAttempts) {

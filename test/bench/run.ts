@@ -1,0 +1,292 @@
+/**
+ * The benchmark behind the README's figures (`npm run bench`). It measures, it does not assert:
+ * one real n8n (as in the end-to-end tests), the mock aifaceswap API answering every request after
+ * LATENCY_MS, and side by side in one run:
+ * 1. 500 items through Image > Swap Face (submit mode) at the default concurrency and at 1, against
+ *    the same 500 calls made by n8n's HTTP Request node with its batching at the same concurrency;
+ * 2. 500 callbacks posted 20 at a time to the Aifaceswap Trigger, to a minimal community trigger
+ *    (test/bench/minimal-trigger: the floor for any community trigger) and to n8n's Webhook node,
+ *    each followed by a No Operation node, counting the executions that every accepted callback
+ *    started.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { INode } from 'n8n-workflow';
+
+import { DEFAULT_CONCURRENCY } from '../../nodes/Aifaceswap/actions/common.descriptions';
+import { N8nServer } from '../e2e/n8n-server';
+import type { WorkflowFile } from '../e2e/n8n-server';
+import { AIFACESWAP, AIFACESWAP_TRIGGER, BATCH_NODE, batchWorkflow, triggerWorkflow } from '../e2e/workflows';
+import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+
+const LATENCY_MS = 100;
+// BENCH_ITEMS, BENCH_PARTS (submit,callbacks) and BENCH_NODE_OPTIONS (for n8n's Node.js, e.g.
+// --cpu-prof) are for looking into one figure; the README's figures use the defaults.
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
+const PARTS = (process.env.BENCH_PARTS ?? 'submit,callbacks').split(',');
+const CALLBACKS = 500;
+const CALLBACK_CONCURRENCY = 20;
+const CALLBACK_ROUNDS = 3;
+const MINIMAL_TRIGGER = 'n8n-nodes-bench-minimal-trigger.minimalTrigger';
+
+const api = new MockAifaceswapApi();
+const n8n = new N8nServer('bench', {
+	env: { N8N_LOG_LEVEL: 'warn', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
+	extraPackages: [path.join(__dirname, 'minimal-trigger')],
+});
+
+function log(line: string): void {
+	process.stdout.write(`${line}\n`);
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function postJson(url: string, body: unknown): Promise<number> {
+	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+	await response.arrayBuffer();
+	return response.status;
+}
+
+// ---- 1. submit mode: Aifaceswap vs HTTP Request ---------------------------------------------
+
+interface BatchFigure {
+	name: string;
+	concurrency: number;
+	/** The node's own run time in n8n's run data. */
+	nodeMs: number;
+	/** From posting the 500 items to n8n's answer when the workflow is done. */
+	wallMs: number;
+	boundMs: number;
+	ok: number;
+}
+
+function aifaceswapNode(concurrency: number): Pick<INode, 'type' | 'parameters'> & Partial<INode> {
+	return {
+		type: AIFACESWAP,
+		parameters: {
+			resource: 'image',
+			operation: 'swapFace',
+			sourceImageUrl: '={{ $json.url }}',
+			faceImageUrl: FACE_URL,
+			options: { concurrency },
+		},
+	};
+}
+
+function httpRequestNode(concurrency: number): Pick<INode, 'type' | 'parameters'> & Partial<INode> {
+	return {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${api.url}/api/aifaceswap/v1/faceswap`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${MOCK_API_KEY}` }] },
+			sendBody: true,
+			bodyParameters: {
+				parameters: [
+					{ name: 'source_image', value: '={{ $json.url }}' },
+					{ name: 'face_image', value: FACE_URL },
+				],
+			},
+			// HTTP Request batching sends batchSize requests, then waits batchInterval before the next
+			// batch, whether or not the last ones have answered: with the interval set to the API's
+			// latency, about `concurrency` requests are in flight, as with the Aifaceswap node.
+			options: { batching: { batch: { batchSize: concurrency, batchInterval: LATENCY_MS } } },
+		},
+	};
+}
+
+async function deployBatch(name: string, node: Pick<INode, 'type' | 'parameters'> & Partial<INode>) {
+	const webhookPath = `bench-${randomUUID()}`;
+	const { id } = await n8n.importWorkflow(batchWorkflow({ name, path: webhookPath, node }), { activate: true });
+	return { id, url: `${n8n.url}/webhook/${webhookPath}` };
+}
+
+async function runBatch(name: string, concurrency: number, node: Pick<INode, 'type' | 'parameters'> & Partial<INode>): Promise<BatchFigure> {
+	const workflow = await deployBatch(`bench ${name} ${concurrency}`, node);
+	const items = (count: number, tag: string) => Array.from({ length: count }, (_, i) => ({ url: `${SOURCE_URL}?${tag}=${i}` }));
+	await postJson(workflow.url, { items: items(10, 'warmup') });
+	api.requests = [];
+	api.tasks = [];
+	const started = performance.now();
+	const status = await postJson(workflow.url, { items: items(ITEMS, 'item') });
+	const wallMs = performance.now() - started;
+	if (status !== 200) throw new Error(`${name}: the workflow answered HTTP ${status}`);
+	const execution = await n8n.waitForExecution(workflow.id, { count: 2 });
+	const run = execution.data.resultData.runData[BATCH_NODE][0];
+	const output = run.data?.main?.[0] ?? [];
+	const ok = api.apiRequests('faceswap').filter((r) => r.status === 200).length;
+	if (output.length !== ITEMS || ok !== ITEMS) throw new Error(`${name}: ${output.length} output items, ${ok} accepted requests`);
+	return { name, concurrency, nodeMs: run.executionTime, wallMs, boundMs: (ITEMS / concurrency) * LATENCY_MS, ok };
+}
+
+// ---- 2. callbacks: Aifaceswap Trigger vs minimal trigger vs Webhook node ----------------------
+
+interface CallbackTarget {
+	name: string;
+	url: string;
+	workflowId: string;
+	rates: number[];
+	accepted: number;
+	executions: number;
+	drainMs: number[];
+}
+
+async function deployTarget(name: string, type: string): Promise<CallbackTarget> {
+	const webhookId = randomUUID();
+	let workflow: WorkflowFile;
+	let url = `${n8n.url}/webhook/${webhookId}/task_callback`;
+	if (type === 'n8n-nodes-base.webhook') {
+		const webhookPath = `bench-callback-${webhookId}`;
+		url = `${n8n.url}/webhook/${webhookPath}`;
+		workflow = triggerWorkflow({ name: `bench ${name}`, webhookId, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } });
+		workflow.nodes[0] = { ...workflow.nodes[0], type, typeVersion: 2 };
+	} else {
+		workflow = triggerWorkflow({ name: `bench ${name}`, webhookId, parameters: {} });
+		workflow.nodes[0] = { ...workflow.nodes[0], type };
+	}
+	const { id } = await n8n.importWorkflow(workflow, { activate: true });
+	return { name, url, workflowId: id, rates: [], accepted: 0, executions: 0, drainMs: [] };
+}
+
+function callbackBody(tag: string, index: number) {
+	return { success: 1, type: 1, task_id: `bench-${tag}-${index}`, result_image: `https://cdn.example.com/results/${tag}-${index}.png` };
+}
+
+/** Posts `count` callbacks, `concurrency` at a time; returns how many were accepted (2xx) and the time. */
+async function postCallbacks(url: string, count: number, tag: string): Promise<{ accepted: number; ms: number }> {
+	let next = 0;
+	let accepted = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: CALLBACK_CONCURRENCY }, async () => {
+			while (next < count) {
+				const index = next++;
+				const status = await postJson(url, callbackBody(tag, index)).catch(() => 0);
+				if (status >= 200 && status < 300) accepted++;
+			}
+		}),
+	);
+	return { accepted, ms: performance.now() - started };
+}
+
+async function waitForExecutions(workflowId: string, expected: number): Promise<number> {
+	const deadline = Date.now() + 300_000;
+	let count = 0;
+	while (Date.now() < deadline) {
+		count = await n8n.executionCount(workflowId);
+		const finished = await n8n.executionCount(workflowId, ['success', 'error', 'crashed']);
+		if (count >= expected && finished === count) return count;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return count;
+}
+
+async function runCallbacks(targets: CallbackTarget[]): Promise<void> {
+	for (const target of targets) {
+		const warm = await postCallbacks(target.url, 20, `warmup-${target.name}`);
+		target.accepted += warm.accepted;
+		await waitForExecutions(target.workflowId, target.accepted);
+	}
+	for (let round = 0; round < CALLBACK_ROUNDS; round++) {
+		// a different order each round, so no target always goes first
+		const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+		for (const target of order) {
+			const { accepted, ms } = await postCallbacks(target.url, CALLBACKS, `${round}-${target.name}`);
+			target.accepted += accepted;
+			target.rates.push((accepted / ms) * 1000);
+			const drainStarted = performance.now();
+			target.executions = await waitForExecutions(target.workflowId, target.accepted);
+			target.drainMs.push(performance.now() - drainStarted + ms);
+		}
+	}
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// ---- report ---------------------------------------------------------------------------------
+
+export async function main(): Promise<void> {
+	await api.start();
+	api.latencyMs = LATENCY_MS;
+	log(`Starting n8n (${new Date().toISOString()})...`);
+	await n8n.start();
+	const credential = {
+		id: await n8n.createCredential('Aifaceswap (mock)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url }),
+		name: 'Aifaceswap (mock)',
+	};
+	const withCredential = (node: ReturnType<typeof aifaceswapNode>) => ({ ...node, credentials: { aifaceswapApi: credential } });
+
+	const batches: BatchFigure[] = [];
+	for (const concurrency of PARTS.includes('submit') ? [DEFAULT_CONCURRENCY, 1] : []) {
+		log(`Submit mode, ${ITEMS} items at concurrency ${concurrency}...`);
+		batches.push(await runBatch('Aifaceswap', concurrency, withCredential(aifaceswapNode(concurrency))));
+		batches.push(await runBatch('HTTP Request', concurrency, httpRequestNode(concurrency)));
+	}
+
+	if (PARTS.includes('callbacks')) log(`Callbacks, ${CALLBACK_ROUNDS} rounds of ${CALLBACKS} at concurrency ${CALLBACK_CONCURRENCY}...`);
+	const targets = PARTS.includes('callbacks')
+		? [
+				await deployTarget('Aifaceswap Trigger', AIFACESWAP_TRIGGER),
+				await deployTarget('minimal trigger', MINIMAL_TRIGGER),
+				await deployTarget('n8n Webhook node', 'n8n-nodes-base.webhook'),
+			]
+		: [];
+	if (targets.length > 0) await runCallbacks(targets);
+
+	await n8n.stop();
+	await api.stop();
+
+	const lines: string[] = [];
+	lines.push(`Benchmark of ${new Date().toISOString().slice(0, 10)}: \`npm run bench\`, n8n ${n8nVersion()}, mock API latency ${LATENCY_MS} ms, this machine (${machine()}).`);
+	lines.push('');
+	lines.push(`Submit mode, ${ITEMS} items (Image > Swap Face) in one execution:`);
+	lines.push('');
+	lines.push('| node | concurrency | node time | latency bound | node / bound | workflow wall time | vs HTTP Request |');
+	lines.push('|---|---|---|---|---|---|---|');
+	for (const figure of batches) {
+		const http = batches.find((b) => b.name === 'HTTP Request' && b.concurrency === figure.concurrency)!;
+		lines.push(
+			`| ${figure.name} | ${figure.concurrency} | ${seconds(figure.nodeMs)} s | ${seconds(figure.boundMs)} s | ${(figure.nodeMs / figure.boundMs).toFixed(3)} | ${seconds(figure.wallMs)} s | ${(figure.nodeMs / http.nodeMs).toFixed(3)} |`,
+		);
+	}
+	if (targets.length > 0) {
+	lines.push('');
+	lines.push(`Callbacks, ${CALLBACKS} per round posted ${CALLBACK_CONCURRENCY} at a time, each target followed by a No Operation node; median of ${CALLBACK_ROUNDS} rounds:`);
+	lines.push('');
+	lines.push('| target | callbacks/s (median) | rounds | vs minimal trigger | vs n8n Webhook node | accepted | executions | lost |');
+	lines.push('|---|---|---|---|---|---|---|---|');
+	const minimal = median(targets[1].rates);
+	const webhook = median(targets[2].rates);
+	for (const target of targets) {
+		const rate = median(target.rates);
+		lines.push(
+			`| ${target.name} | ${rate.toFixed(0)} | ${target.rates.map((r) => r.toFixed(0)).join(' / ')} | ${(rate / minimal).toFixed(3)} | ${(rate / webhook).toFixed(3)} | ${target.accepted} | ${target.executions} | ${target.accepted - target.executions} |`,
+		);
+	}
+	}
+	lines.push('');
+	lines.push('Accepted and executions include the 20 warm-up callbacks per target. "node time" is the node\'s executionTime in n8n\'s run data; the wall time adds the Webhook and Split Out nodes and n8n\'s own work.');
+
+	const report = lines.join('\n');
+	log('');
+	log(report);
+	const outputDir = path.resolve(__dirname, '..', '..', 'test-output');
+	fs.mkdirSync(outputDir, { recursive: true });
+	fs.writeFileSync(path.join(outputDir, 'bench.md'), `${report}\n`);
+	log(`\n(also in test-output/bench.md)`);
+}
+
+function n8nVersion(): string {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return (require('../../scripts/n8n-runtime') as { paths: () => { n8nVersion: string } }).paths().n8nVersion;
+}
+
+function machine(): string {
+	return `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+}
