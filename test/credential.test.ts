@@ -8,7 +8,7 @@ import type { IAuthenticateRuleResponseCode, IAuthenticateRuleResponseSuccessBod
 
 import { AifaceswapApi } from '../credentials/AifaceswapApi.credentials';
 import { MOCK_API_KEY } from './mock-api/server';
-import { applyGenericAuth } from './support/n8n';
+import { applyAuth } from './support/n8n';
 import { useMockApi } from './support/mock';
 
 type Rule = IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody;
@@ -16,7 +16,7 @@ type Rule = IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody
 async function testCredential(credentials: { apiKey: string; baseUrl: string }): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const { request, rules = [] } = new AifaceswapApi().test;
 	const baseUrl = String(request.baseURL).replace('={{$credentials.baseUrl}}', credentials.baseUrl);
-	const options = applyGenericAuth(credentials, 'aifaceswapApi', {
+	const options = await applyAuth(credentials, 'aifaceswapApi', {
 		url: `${baseUrl}${request.url}`,
 		method: request.method,
 		body: request.body as IDataObject,
@@ -66,11 +66,14 @@ test('a key refused with HTTP 200 and code 401 in the body also fails', async ()
 	expect(result.status).toBe('Error');
 });
 
-test('the credential sends the key as a Bearer header and defaults to aifaceswap.io', () => {
+test('the credential sends the key as a Bearer header and defaults to aifaceswap.io', async () => {
 	const credential = new AifaceswapApi();
 	expect(credential.name).toBe('aifaceswapApi');
 	expect(credential.displayName).toBe('Aifaceswap API');
-	expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiKey}}' });
+	expect(await credential.authenticate({ apiKey: 'k-123' }, { url: 'https://aifaceswap.io/x', headers: { Accept: 'application/json' } })).toEqual({
+		url: 'https://aifaceswap.io/x',
+		headers: { Accept: 'application/json', Authorization: 'Bearer k-123' },
+	});
 	const apiKey = credential.properties.find((p) => p.name === 'apiKey');
 	expect(apiKey?.typeOptions?.password).toBe(true);
 	expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://aifaceswap.io');

@@ -88,21 +88,14 @@ export const nodeTypes: INodeTypes = {
 
 const credentialTypes = { aifaceswapApi: new AifaceswapApi() };
 
-/** Applies a credential's generic `authenticate` block as n8n's server does ({{$credentials.x}}). */
-export function applyGenericAuth(
+/** Applies a credential's `authenticate` as n8n's server does (the type's own function). */
+export async function applyAuth(
 	credentials: ICredentialDataDecryptedObject,
 	typeName: string,
 	requestOptions: IHttpRequestOptions,
-): IHttpRequestOptions {
+): Promise<IHttpRequestOptions> {
 	const type = credentialTypes[typeName as keyof typeof credentialTypes];
-	const headers = (type.authenticate.properties.headers ?? {}) as Record<string, string>;
-	const resolved: IDataObject = { ...(requestOptions.headers ?? {}) };
-	for (const [name, template] of Object.entries(headers)) {
-		resolved[name] = template
-			.replace(/^=/, '')
-			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
-	}
-	return { ...requestOptions, headers: resolved };
+	return await type.authenticate(credentials, requestOptions);
 }
 
 function credentialsHelper(credentials: ICredentialDataDecryptedObject): ICredentialsHelper {
@@ -110,7 +103,7 @@ function credentialsHelper(credentials: ICredentialDataDecryptedObject): ICreden
 		getParentTypes: () => [],
 		isCredentialUsableByNode: () => true,
 		authenticate: async (creds: ICredentialDataDecryptedObject, typeName: string, options: IHttpRequestOptions) =>
-			applyGenericAuth(creds, typeName, options),
+			await applyAuth(creds, typeName, options),
 		preAuthentication: async () => undefined,
 		runPreAuthentication: async () => undefined,
 		getCredentials: async () => {
