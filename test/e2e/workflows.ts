@@ -12,6 +12,19 @@ export interface CredentialRef {
 	name: string;
 }
 
+/** n8n's Webhook node named "Webhook", taking POST /webhook/<path>; `response` sets how it answers. */
+function webhookNode(path: string, response: INode['parameters']): INode {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, ...response, options: {} },
+	};
+}
+
 /** Webhook (POST /webhook/<path>) -> Aifaceswap; the webhook answers with the node's output. */
 export function webhookToAifaceswap(options: {
 	name: string;
@@ -21,21 +34,10 @@ export function webhookToAifaceswap(options: {
 	continueOnFail?: boolean;
 	respond?: 'lastNode' | 'onReceived';
 }): WorkflowFile {
-	const webhook: INode = {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: {
-			httpMethod: 'POST',
-			path: options.path,
-			responseMode: options.respond ?? 'lastNode',
-			...(options.respond === 'onReceived' ? {} : { responseData: 'allEntries' }),
-			options: {},
-		},
-	};
+	const webhook = webhookNode(options.path, {
+		responseMode: options.respond ?? 'lastNode',
+		...(options.respond === 'onReceived' ? {} : { responseData: 'allEntries' }),
+	});
 	const aifaceswap: INode = {
 		id: randomUUID(),
 		name: 'Aifaceswap',
@@ -89,15 +91,7 @@ export function batchWorkflow(options: { name: string; path: string; node: Pick<
 	return {
 		name: options.name,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: options.path, responseMode: 'lastNode', responseData: 'noData', options: {} },
-			},
+			webhookNode(options.path, { responseMode: 'lastNode', responseData: 'noData' }),
 			{
 				id: randomUUID(),
 				name: 'Split Out',

@@ -27,6 +27,18 @@ describe('concurrency', () => {
 		expect(result.output?.map((item) => item.json.taskId)).toEqual(itemsOf(24).map((item) => taskOfItem.get(item.json.url)));
 	});
 
+	test('once the answer time is known, requests are spread out instead of sent in bursts', async () => {
+		api.latencyMs = 100;
+		const result = await run(30, { concurrency: 5 });
+		expect(result.status).toBe('success');
+		expect(api.maxInFlight).toBe(5);
+		// the first 5 go together; after that, sends are kept 0.8 x 100 ms / 5 = 16 ms apart
+		// (without spreading, 5 answers arriving together are followed by 5 sends within a few ms)
+		const arrivals = api.apiRequests().map((r) => r.receivedAt).sort((a, b) => a - b);
+		const gaps = arrivals.slice(6).map((at, k) => at - arrivals[k + 5]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(10);
+	});
+
 	test.each([0, 21, 2.5, 'many'])('options.concurrency %p is refused by name before anything is sent', async (concurrency) => {
 		const result = await run(3, { concurrency });
 		expect(result.status).toBe('error');

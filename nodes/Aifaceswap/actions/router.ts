@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../helpers/errors';
 import { submitAndWait } from '../helpers/wait';
+import { startRun } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as image from './image/Image.resource';
 import type { AifaceswapType } from './node.type';
@@ -42,6 +43,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// A fixed number of workers take the next item as soon as they are free: at most `concurrency`
 	// requests (and their binary uploads) are in flight. Each output goes to its input's slot.
+	startRun(this, { concurrency });
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;

@@ -94,19 +94,58 @@ class SharedBackoff {
 	}
 }
 
+/**
+ * Spreads a run's requests evenly over time instead of in bursts. Answers to requests sent
+ * together arrive together, and n8n (one thread) then prepares all the next requests at once, so
+ * they leave late and together again. Keeping sends 80 % of (average request time / concurrency)
+ * apart breaks such bursts within a few requests. That spacing allows more requests per second
+ * than `concurrency` requests in flight can make, so it never lowers a batch's pace, and the API
+ * sees a steady rate. With concurrency 1 there is nothing to spread.
+ */
+class RequestPacer {
+	private nextSendAt = 0;
+	private averageMs: number | undefined;
+
+	constructor(private readonly concurrency: number) {}
+
+	async turn(): Promise<void> {
+		const now = Date.now();
+		if (this.averageMs === undefined || this.concurrency === 1) return;
+		const sendAt = Math.max(now, this.nextSendAt);
+		this.nextSendAt = sendAt + (0.8 * this.averageMs) / this.concurrency;
+		if (sendAt > now) await sleep(sendAt - now);
+	}
+
+	/** How long a request took, from sending to its answer. */
+	observe(ms: number): void {
+		this.averageMs = this.averageMs === undefined ? ms : 0.8 * this.averageMs + 0.2 * ms;
+	}
+}
+
 /** What one node run (one execute context) shares between its items' requests. */
 interface RunState {
 	backoff: SharedBackoff;
+	pacer: RequestPacer;
 	/** The credential, read once: n8n would otherwise load and decrypt it twice per item. */
 	credentials: Promise<ICredentialDataDecryptedObject>;
 }
 
 const stateOfRun = new WeakMap<IExecuteFunctions, RunState>();
 
-function runState(ctx: IExecuteFunctions): RunState {
+/** Starts a run's shared state, for `concurrency` requests in flight at most. */
+export function startRun(ctx: IExecuteFunctions, { concurrency }: { concurrency: number }): void {
+	stateOfRun.delete(ctx);
+	runState(ctx, concurrency);
+}
+
+function runState(ctx: IExecuteFunctions, concurrency = 1): RunState {
 	let state = stateOfRun.get(ctx);
 	if (!state) {
-		state = { backoff: new SharedBackoff(), credentials: ctx.getCredentials(CREDENTIAL_TYPE) };
+		state = {
+			backoff: new SharedBackoff(),
+			pacer: new RequestPacer(concurrency),
+			credentials: ctx.getCredentials(CREDENTIAL_TYPE),
+		};
 		// a failed read is not kept: the next item reads again and reports its own error
 		state.credentials.catch(() => stateOfRun.delete(ctx));
 		stateOfRun.set(ctx, state);
@@ -208,7 +247,7 @@ export async function apiRequest(
 	body: RequestBody,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const { backoff, credentials: reading } = runState(this);
+	const { backoff, pacer, credentials: reading } = runState(this);
 	const credentials = await reading;
 	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
 	const { id = '', name = '' } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
@@ -223,11 +262,14 @@ export async function apiRequest(
 
 	for (let attempt = 1; ; attempt++) {
 		await backoff.ready();
+		await pacer.turn();
 		let response: IN8nHttpFullResponse;
+		const sentAt = Date.now();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
 				credentialsDecrypted: { id: id ?? '', name, type: CREDENTIAL_TYPE, data: { ...credentials } },
 			})) as IN8nHttpFullResponse;
+			pacer.observe(Date.now() - sentAt);
 		} catch (error) {
 			const code = transportErrorCode(error);
 			if (code && RETRY.networkCodes.includes(code) && attempt < RETRY.maxAttempts) {
