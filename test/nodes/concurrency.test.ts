@@ -35,8 +35,9 @@ describe('concurrency', () => {
 		// the first 5 go together; after that, sends are kept 0.8 x 100 ms / 5 = 16 ms apart
 		// (without spreading, 5 answers arriving together are followed by 5 sends within a few ms)
 		const arrivals = api.apiRequests().map((r) => r.receivedAt).sort((a, b) => a - b);
-		const gaps = arrivals.slice(6).map((at, k) => at - arrivals[k + 5]);
-		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(10);
+		// (the median, so one pause of the test process cannot decide it)
+		const gaps = arrivals.slice(6).map((at, k) => at - arrivals[k + 5]).sort((a, b) => a - b);
+		expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(10);
 	});
 
 	test.each([0, 21, 2.5, 'many'])('options.concurrency %p is refused by name before anything is sent', async (concurrency) => {

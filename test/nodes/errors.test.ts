@@ -129,6 +129,17 @@ describe('Continue On Fail and pairedItem', () => {
 		expect(api.apiRequests()).toHaveLength(2);
 	});
 
+	test('without a credential every item gets n8n\'s own error and nothing is sent', async () => {
+		const result = await run({ parameters: parameters as never, items, continueOnFail: true, credential: false });
+		expect(result.output?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.output?.map((item) => item.json.error)).toEqual([
+			'Node does not have any credentials set',
+			'Source Image URL (sourceImageUrl) is not a valid URL: "not-a-url".',
+			'Node does not have any credentials set',
+		]);
+		expect(api.requests).toHaveLength(0);
+	});
+
 	test('an API error item keeps the message, description and HTTP code', async () => {
 		api.fail({ status: 400, body: { code: 400, message: 'face not detected in face_image' } });
 		const result = await run({ continueOnFail: true, items: [{ json: {} }, { json: {} }] });

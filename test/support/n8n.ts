@@ -123,6 +123,8 @@ export interface RunOptions {
 	baseUrl: string;
 	apiKey?: string;
 	continueOnFail?: boolean;
+	/** false: the node has no credential selected. */
+	credential?: false;
 	/** Base of the resume URL (`$execution.resumeUrl`): a waiting-webhook server of the test. */
 	webhookWaitingBaseUrl?: string;
 }
@@ -216,7 +218,7 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters as INode['parameters'],
-			credentials: { aifaceswapApi: { id: '1', name: 'Aifaceswap account' } },
+			credentials: options.credential === false ? undefined : { aifaceswapApi: { id: '1', name: 'Aifaceswap account' } },
 			continueOnFail: options.continueOnFail,
 		},
 	];

@@ -41,9 +41,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
 
+	startRun(this, { concurrency });
 	// A fixed number of workers take the next item as soon as they are free: at most `concurrency`
 	// requests (and their binary uploads) are in flight. Each output goes to its input's slot.
-	startRun(this, { concurrency });
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;

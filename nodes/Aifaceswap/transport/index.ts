@@ -123,31 +123,36 @@ class RequestPacer {
 }
 
 /** What one node run (one execute context) shares between its items' requests. */
-interface RunState {
-	backoff: SharedBackoff;
-	pacer: RequestPacer;
+class RunState {
+	readonly backoff = new SharedBackoff();
+	readonly pacer: RequestPacer;
+	private reading: Promise<ICredentialDataDecryptedObject> | undefined;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		concurrency: number,
+	) {
+		this.pacer = new RequestPacer(concurrency);
+	}
+
 	/** The credential, read once: n8n would otherwise load and decrypt it twice per item. */
-	credentials: Promise<ICredentialDataDecryptedObject>;
+	async credentials(): Promise<ICredentialDataDecryptedObject> {
+		return await (this.reading ??= this.ctx.getCredentials(CREDENTIAL_TYPE));
+	}
 }
 
 const stateOfRun = new WeakMap<IExecuteFunctions, RunState>();
 
 /** Starts a run's shared state, for `concurrency` requests in flight at most. */
 export function startRun(ctx: IExecuteFunctions, { concurrency }: { concurrency: number }): void {
-	stateOfRun.delete(ctx);
-	runState(ctx, concurrency);
+	stateOfRun.set(ctx, new RunState(ctx, concurrency));
 }
 
-function runState(ctx: IExecuteFunctions, concurrency = 1): RunState {
+/** The run's shared state; a run that was not started (Wait for Result: one item) gets its own. */
+function runState(ctx: IExecuteFunctions): RunState {
 	let state = stateOfRun.get(ctx);
 	if (!state) {
-		state = {
-			backoff: new SharedBackoff(),
-			pacer: new RequestPacer(concurrency),
-			credentials: ctx.getCredentials(CREDENTIAL_TYPE),
-		};
-		// a failed read is not kept: the next item reads again and reports its own error
-		state.credentials.catch(() => stateOfRun.delete(ctx));
+		state = new RunState(ctx, 1);
 		stateOfRun.set(ctx, state);
 	}
 	return state;
@@ -247,8 +252,9 @@ export async function apiRequest(
 	body: RequestBody,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const { backoff, pacer, credentials: reading } = runState(this);
-	const credentials = await reading;
+	const run = runState(this);
+	const { backoff, pacer } = run;
+	const credentials = await run.credentials();
 	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
 	const { id = '', name = '' } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const options: IHttpRequestOptions = {
