@@ -45,7 +45,7 @@ async function startN8n({ userFolder, port, env = {}, logFile, readyTimeoutMs = 
 	const log = fs.openSync(logFile ?? path.join(userFolder, 'n8n.log'), 'a');
 	const child = spawn(runtime.node, [runtime.n8n, 'start'], {
 		env: {
-			PATH: `${path.dirname(runtime.node)}:${process.env.PATH}`,
+			PATH: `${path.dirname(runtime.node)}${path.delimiter}${process.env.PATH}`,
 			HOME: process.env.HOME,
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),

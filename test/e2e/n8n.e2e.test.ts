@@ -130,7 +130,7 @@ describe('every operation in submit mode', () => {
 	test('video extractFaces from base64 text and from binary', async () => {
 		const base64 = PHOTO_PNG.toString('base64');
 		const fromText = await deploy({ resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: '={{ $json.body.frame }}' });
-		expect((await callWebhook(fromText.webhookPath, { frame: base64 })).json).toEqual([{ faces: faces(FRAME_BOXES), faceCount: 2, credits: 0 }]);
+		expect((await callWebhook(fromText.webhookPath, { frame: base64 })).json).toEqual([{ faces: faces(FRAME_BOXES), faceCount: 2, credits: 2 }]);
 		const fromBinary = await deploy({ resource: 'video', operation: 'extractFaces' });
 		await callWebhook(fromBinary.webhookPath, {}, { data: { data: PHOTO_PNG, fileName: 'frame.png', mimeType: 'image/png' } });
 		expect(api.apiRequests().map((r) => r.body.base64_img)).toEqual([base64, base64]);

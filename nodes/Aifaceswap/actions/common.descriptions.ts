@@ -14,7 +14,7 @@ export function imageInputFields(options: {
 	urlPlaceholder: string;
 	description: string;
 }): INodeProperties[] {
-	const { label, parameters } = options;
+	const { label, parameters, defaultBinaryProperty } = options;
 	return [
 		{
 			displayName: `${label} Input`,
@@ -42,12 +42,11 @@ export function imageInputFields(options: {
 			hint: PUBLIC_URL_HINT,
 			displayOptions: { show: { [parameters.input]: ['url'] } },
 		},
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is per image: 'data' or 'face'
 		{
 			displayName: parameters.binaryProperty.label,
 			name: parameters.binaryProperty.name,
 			type: 'string',
-			default: options.defaultBinaryProperty,
+			default: defaultBinaryProperty,
 			required: true,
 			description: `Name of the binary property of the input item that holds the ${label.toLowerCase()}`,
 			displayOptions: { show: { [parameters.input]: ['binary'] } },

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CREDITS } from './credits';
+
 /** One detected face: its index (for the multiple face swaps) and its box in pixels. */
 export interface FaceBox {
 	index: number;
@@ -30,7 +32,9 @@ export function facesOutput(
 	const json: IDataObject = {
 		faces: faces as unknown as IDataObject[],
 		faceCount: faces.length,
-		credits: typeof points === 'number' ? points : 0,
+		// The API's own charge where it reports one; Extract Faces From Frame reports none, so the
+		// price list's cost stands in for it.
+		credits: typeof points === 'number' ? points : CREDITS.extractFaces,
 	};
 	return { json };
 }
