@@ -58,8 +58,9 @@ export class AifaceswapTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Task Succeeded', value: 'success', description: 'The result is ready' },
-					{ name: 'Task Failed', value: 'failure', description: 'The task ended without a result' },
+					// `action` is the name n8n's trigger panel lists for each event.
+					{ name: 'Task Succeeded', value: 'success', action: 'On task succeeded', description: 'The result is ready' },
+					{ name: 'Task Failed', value: 'failure', action: 'On task failed', description: 'The task ended without a result' },
 				],
 				default: ['success', 'failure'],
 				description: 'Which callbacks start the workflow; others are answered and ignored',

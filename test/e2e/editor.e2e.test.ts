@@ -1,18 +1,21 @@
 /**
- * The n8n editor as a person sees it: Debian's Chromium, driven by playwright-core, opens each
- * operation of the Aifaceswap node and the trigger in a real n8n, checks which fields show, and
- * saves screenshots in test-output/editor/ (ignored by git).
+ * The n8n editor the way a person meets the package, in Debian's Chromium driven by
+ * playwright-core against a real n8n with the package installed: a new workflow, the node panel,
+ * a search, an action picked from the list, the credential modal with n8n's own connection test,
+ * the fields, Execute step and the output panel; the trigger from the trigger panel. Nothing is
+ * imported and no node is opened by URL. Screenshots of every step go to test-output/editor/.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { chromium, selectors } from 'playwright-core';
 
+import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { N8nServer, OWNER } from './n8n-server';
-import { AIFACESWAP, AIFACESWAP_TRIGGER } from './workflows';
 
+const api = new MockAifaceswapApi();
 const n8n = new N8nServer('editor');
 const screenshots = path.resolve(__dirname, '..', '..', 'test-output', 'editor');
 let browser: Browser;
@@ -21,12 +24,14 @@ let page: Page;
 beforeAll(async () => {
 	fs.mkdirSync(screenshots, { recursive: true });
 	selectors.setTestIdAttribute('data-test-id');
+	await api.start();
 	await n8n.start();
 	browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	page.setDefaultTimeout(20_000);
 	await page.goto(`${n8n.url}/signin`);
 	await page.getByLabel(/email/i).first().fill(OWNER.email);
 	await page.getByLabel(/password/i).first().fill(OWNER.password);
@@ -37,61 +42,186 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await n8n.stop();
+	await api.stop();
 });
 
-/** Opens a saved workflow with one node and that node's panel; returns the panel's text. */
-async function openNode(name: string, type: string, parameters: Record<string, unknown>, shot: string): Promise<string> {
-	const nodeId = randomUUID();
-	const { id } = await n8n.importWorkflow({
-		name: `editor ${shot}`,
-		nodes: [{ id: nodeId, name, type, typeVersion: 1, position: [0, 0], parameters: parameters as never, webhookId: randomUUID() }],
-		connections: {},
-	});
-	await page.goto(`${n8n.url}/workflow/${id}/${nodeId}`);
-	const panel = page.getByTestId('ndv');
-	try {
-		await panel.waitFor({ state: 'visible', timeout: 15_000 });
-	} catch {
-		// This n8n did not open the node from the URL: open it on the canvas as a person would.
-		await page.getByTestId('canvas-node').first().dblclick();
-		await panel.waitFor({ state: 'visible', timeout: 15_000 });
-	}
-	await page.waitForTimeout(500);
-	await page.screenshot({ path: path.join(screenshots, `${shot}.png`) });
-	return (await panel.innerText()).replace(/\s+/g, ' ');
+async function shot(name: string, target: Page | Locator = page): Promise<void> {
+	await page.waitForTimeout(300);
+	await target.screenshot({ path: path.join(screenshots, `${name}.png`) });
 }
+
+const text = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
+const nodePanel = () => page.getByTestId('node-creator');
+const panelItem = (name: string | RegExp) => nodePanel().getByTestId('node-creator-item-name').filter({ hasText: name });
+const ndv = () => page.getByTestId('ndv');
+
+/** A new, empty workflow with its "Add first step" button, which opens "What triggers this workflow?". */
+async function newWorkflow(): Promise<void> {
+	await page.goto(`${n8n.url}/workflow/new`);
+	await page.getByTestId('canvas-add-button').waitFor({ state: 'visible', timeout: 60_000 });
+}
+
+async function search(query: string): Promise<void> {
+	await nodePanel().getByTestId('node-creator-search-bar').fill(query);
+	await page.waitForTimeout(300);
+}
+
+/** A new workflow with n8n's manual trigger, and the node panel opened from its "+" ("What happens next?"). */
+async function openWhatHappensNext(): Promise<void> {
+	await newWorkflow();
+	await page.getByTestId('canvas-add-button').click();
+	await search('manual');
+	await panelItem(/manual/i).first().click();
+	await page.getByTestId('canvas-handle-plus').first().waitFor({ state: 'visible' });
+	await page.keyboard.press('Escape');
+	await page.getByTestId('canvas-handle-plus').first().click();
+	await nodePanel().getByText('What happens next?').waitFor({ state: 'visible' });
+}
+
+/** From "What happens next?": search, open Aifaceswap, pick the action; the node's panel opens. */
+async function addAction(action: string, query = 'aifaceswap'): Promise<void> {
+	await search(query);
+	await panelItem('Aifaceswap').first().click();
+	await panelItem(action).click();
+	await ndv().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+const ACTIONS = [
+	'Swap a face in an image',
+	'Extract faces from an image',
+	'Swap multiple faces in an image',
+	'Swap a face in a video',
+	'Extract faces from a video frame',
+	'Swap multiple faces in a video',
+];
+
+describe('the node panel', () => {
+	test.each(['aifaceswap', 'face swap', 'swap face'])('"What triggers this workflow?" finds the trigger by "%s"', async (query) => {
+		await newWorkflow();
+		await page.getByTestId('canvas-add-button').click();
+		await nodePanel().getByText('What triggers this workflow?').waitFor({ state: 'visible' });
+		await search(query);
+		await shot(`1-trigger-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
+		await expect(panelItem('Aifaceswap').count()).resolves.toBe(1);
+	});
+
+	test.each(['aifaceswap', 'face swap', 'swap face'])('"What happens next?" finds the node by "%s", with its six actions and the trigger', async (query) => {
+		await openWhatHappensNext();
+		await search(query);
+		await shot(`2-next-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
+		await panelItem('Aifaceswap').first().click();
+		const details = await text(nodePanel());
+		await shot('3-next-panel-actions', nodePanel());
+		expect(details).toContain('Actions (6)');
+		expect(details).toMatch(/Triggers \(\d\)/);
+		for (const action of ACTIONS) expect(details).toContain(action);
+	});
+});
+
+describe('a first swap, from the node panel to the output', () => {
+	test('pick "Swap a face in an image": the node opens asking for a credential', async () => {
+		await openWhatHappensNext();
+		await addAction('Swap a face in an image', 'face swap');
+		await shot('4-swap-face-node');
+		expect(await text(ndv())).toContain('Connect to Aifaceswap');
+	});
+
+	test('the credential modal: a wrong key fails n8n\'s connection test with the API\'s reason, and no task is created', async () => {
+		await ndv().getByTestId('node-credentials-slot').getByRole('button', { name: /Connect to Aifaceswap/ }).click();
+		const modal = page.getByTestId('editCredential-modal');
+		await modal.getByTestId('parameter-input-apiKey').locator('input').fill('a-wrong-key');
+		await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(api.url);
+		await page.getByTestId('credential-save-button').click();
+		await modal.getByText('Couldn’t connect with these settings').waitFor({ state: 'visible', timeout: 30_000 });
+		await modal.getByText('More details').click();
+		await shot('5-credential-test-failed', modal);
+		expect(await text(modal)).toContain('The aifaceswap API rejected this API key');
+		expect(api.tasks).toHaveLength(0);
+	});
+
+	test('the right key: the credential is saved and n8n shows "Connection tested successfully"', async () => {
+		const modal = page.getByTestId('editCredential-modal');
+		await modal.getByTestId('parameter-input-apiKey').locator('input').fill(MOCK_API_KEY);
+		await page.getByTestId('credential-save-button').click();
+		// n8n closes the modal once a new credential tests well; open it again to see the result.
+		await modal.waitFor({ state: 'hidden', timeout: 30_000 });
+		await ndv().getByTestId('credential-edit-button').click();
+		await modal.getByText('Connection tested successfully').waitFor({ state: 'visible', timeout: 30_000 });
+		await shot('6-credential-test-success', modal);
+		expect(api.tasks).toHaveLength(0);
+		// Close the modal only: Escape would close the node's panel too.
+		await modal.locator('button[aria-label=Close], .el-dialog__headerbtn').first().click();
+		await modal.waitFor({ state: 'hidden' });
+		await ndv().waitFor({ state: 'visible' });
+	});
+
+	test('fill the URLs, Execute step: the output panel shows taskId, credits and estimatedCredits', async () => {
+		await ndv().getByTestId('parameter-input-sourceImageUrl').locator('input').fill(SOURCE_URL);
+		await ndv().getByTestId('parameter-input-faceImageUrl').locator('input').fill(FACE_URL);
+		await ndv().getByTestId('node-execute-button').click();
+		const output = ndv().getByTestId('output-panel');
+		await output.getByText('estimatedCredits').waitFor({ state: 'visible', timeout: 30_000 });
+		await shot('7-swap-face-output');
+		expect(api.tasks).toHaveLength(1);
+		const shown = await text(output);
+		expect(shown).toContain('taskId');
+		expect(shown).toContain('credits');
+		expect(shown).toContain(api.tasks[0].taskId);
+		const [request] = api.apiRequests('faceswap');
+		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL });
+	});
+
+	test('Wait for Result shows its notice and hides the Callback URL', async () => {
+		await ndv().getByTestId('parameter-input-resultMode').click();
+		await page.getByRole('option', { name: 'Wait for Result' }).click();
+		await page.waitForTimeout(300);
+		await shot('8-wait-for-result');
+		const shown = await text(ndv());
+		expect(shown).toContain('This execution will pause until aifaceswap sends the result');
+		expect(shown).not.toContain('Callback URL');
+	});
+});
 
 const swapCommon = ['Result Mode', 'Callback URL'];
 
-test.each([
-	['image', 'swapFace', ['Source Image Input', 'Source Image URL', 'Face Image Input', 'Face Image URL', ...swapCommon], ['Duration', 'Enhance', 'Frame Input', 'Faces']],
-	['image', 'extractFaces', ['Image Input', 'Image URL'], ['Result Mode', 'Callback URL', 'Duration']],
-	['image', 'swapMultipleFaces', ['Source Image URL', 'Faces', ...swapCommon], ['Source Image Input', 'Duration', 'References']],
-	['video', 'swapFace', ['Source Video URL', 'Face Image URL', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Source Image Input', 'References', 'Frame Input']],
-	['video', 'extractFaces', ['Frame Input', 'Frame Binary Property'], ['Result Mode', 'Source Video URL', 'Frame Base64']],
-	['video', 'swapMultipleFaces', ['Source Video URL', 'References', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Faces', 'Frame Input']],
-])('%s > %s shows its fields and not the others', async (resource, operation, shown, hidden) => {
-	const text = await openNode('Aifaceswap', AIFACESWAP, { resource, operation }, `aifaceswap-${resource}-${operation}`);
-	for (const label of shown) expect(text).toContain(label);
-	for (const label of hidden) expect(text).not.toContain(label);
+describe('every action from the node panel shows its fields and not the others', () => {
+	test.each([
+		['Swap a face in an image', ['Source Image Input', 'Source Image URL', 'Face Image Input', 'Face Image URL', ...swapCommon], ['Duration', 'Enhance', 'Frame Input', 'Faces']],
+		['Extract faces from an image', ['Image Input', 'Image URL'], ['Result Mode', 'Callback URL', 'Duration']],
+		['Swap multiple faces in an image', ['Source Image URL', 'Faces', ...swapCommon], ['Source Image Input', 'Duration', 'References']],
+		['Swap a face in a video', ['Source Video URL', 'Face Image URL', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Source Image Input', 'References', 'Frame Input']],
+		['Extract faces from a video frame', ['Frame Input', 'Frame Binary Property'], ['Result Mode', 'Source Video URL', 'Frame Base64']],
+		['Swap multiple faces in a video', ['Source Video URL', 'References', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Faces', 'Frame Input']],
+	])('%s', async (action, shown, hidden) => {
+		await openWhatHappensNext();
+		await addAction(action);
+		await shot(`action-${action.toLowerCase().replace(/ /g, '-')}`);
+		const fields = await text(ndv());
+		// The credential made above is picked for the new node by itself.
+		expect(fields).not.toContain('Connect to Aifaceswap');
+		for (const label of shown) expect(fields).toContain(label);
+		for (const label of hidden) expect(fields).not.toContain(label);
+	});
 });
 
-test('Wait for Result shows its notice and hides the Callback URL', async () => {
-	const text = await openNode('Aifaceswap', AIFACESWAP, { resource: 'image', operation: 'swapFace', resultMode: 'wait' }, 'aifaceswap-wait-mode');
-	expect(text).toContain('This execution will pause until aifaceswap sends the result');
-	expect(text).not.toContain('Callback URL');
-});
-
-test('the trigger shows its webhook URL, its setup hint and its events', async () => {
-	const text = await openNode('Aifaceswap Trigger', AIFACESWAP_TRIGGER, {}, 'aifaceswap-trigger');
-	expect(text).toMatch(/Webhook URLs?/i);
+test('the trigger from "What triggers this workflow?": its events listed, its URL, its setup notice', async () => {
+	await newWorkflow();
+	await page.getByTestId('canvas-add-button').click();
+	await search('aifaceswap');
+	await panelItem('Aifaceswap').first().click();
+	// n8n lists a trigger's events as separate entries; picking one selects that event.
+	await panelItem('On task failed').waitFor({ state: 'visible' });
+	await shot('9-trigger-panel-events', nodePanel());
+	await panelItem('On task succeeded').click();
+	await ndv().waitFor({ state: 'visible' });
+	const shown = await text(ndv());
+	await shot('10-trigger');
+	expect(shown).toContain("Copy this node's Production URL");
+	expect(shown).toContain('WEBHOOK_URL');
+	expect(shown).toMatch(/Events (Fixed Expression )?Task Succeeded/);
+	expect(shown).not.toContain('Task Failed');
 	await page.getByText(/Webhook URLs?/i).first().click();
 	await page.getByText('Production URL', { exact: false }).first().click();
-	await page.waitForTimeout(300);
-	await page.screenshot({ path: path.join(screenshots, 'aifaceswap-trigger-urls.png') });
-	const urls = (await page.getByTestId('ndv').innerText()).replace(/\s+/g, ' ');
-	expect(urls).toMatch(/\/webhook\/[0-9a-f-]{36}\/task_callback/);
-	expect(text).toContain("Copy this node's Production URL");
-	expect(text).toContain('WEBHOOK_URL');
-	expect(text).toContain('Events');
+	await shot('11-trigger-urls');
+	expect(await text(ndv())).toMatch(/\/webhook\/[0-9a-f-]{36}\/task_callback/);
 });
