@@ -37,6 +37,17 @@ test('every file the n8n section names is built, with its icons and codex', () =
 	expect(codex.node).toBe('n8n-nodes-aifaceswap.aifaceswap');
 });
 
+test.each(['Aifaceswap/Aifaceswap', 'AifaceswapTrigger/AifaceswapTrigger'])(
+	'%s codex: a category the node panel search lists, and the search aliases',
+	(file) => {
+		const codex = JSON.parse(readFileSync(path.join(root, `dist/nodes/${file}.node.json`), 'utf8'));
+		// The AI category with an AI subcategory hid both nodes from n8n 2.40.7's node panel search.
+		expect(codex.categories).toEqual(['Marketing & Content']);
+		expect(codex.subcategories).toBeUndefined();
+		expect(codex.alias).toEqual(expect.arrayContaining(['face swap', 'swap face']));
+	},
+);
+
 describe('the Aifaceswap node', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Aifaceswap } = require(path.join(root, 'dist/nodes/Aifaceswap/Aifaceswap.node.js'));
