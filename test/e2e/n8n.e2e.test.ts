@@ -122,7 +122,7 @@ describe('every operation in submit mode', () => {
 	});
 
 	test('video swapFace', async () => {
-		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 4, enhance: 1 });
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
 		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16 }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
@@ -143,6 +143,7 @@ describe('every operation in submit mode', () => {
 			operation: 'swapMultipleFaces',
 			sourceVideoUrl: VIDEO_URL,
 			references: { reference: [{ faceRefInput: 'base64', faceRefBase64: base64, faceImageUrl: FACE_URL }, { faceRefInput: 'binary', faceRefBinaryProperty: 'ref', faceImageUrl: FACE_URL_2 }] },
+			durationSource: 'manual',
 			duration: 2,
 			enhance: 2,
 		});
@@ -172,7 +173,7 @@ describe('errors a user meets', () => {
 		const swap = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL });
 		await callWebhook(swap.webhookPath, {});
 		expect(((await n8n.waitForExecution(swap.id)).data.resultData.error as unknown as IDataObject).message).toBe('Insufficient credits');
-		const invalid = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: '={{ $json.body.video }}', faceImageUrl: FACE_URL, duration: 5 });
+		const invalid = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: '={{ $json.body.video }}', faceImageUrl: FACE_URL, durationSource: 'manual', duration: 5 });
 		api.reset();
 		await callWebhook(invalid.webhookPath, { video: 'ftp://example.com/v.mp4' });
 		expect(((await n8n.waitForExecution(invalid.id)).data.resultData.error as unknown as IDataObject).message).toMatch(/^Source Video URL \(sourceVideoUrl\) must start with http/);
@@ -305,7 +306,7 @@ describe('wait mode', () => {
 
 	test('a callback for another task is refused and the execution keeps waiting; a failed task fails it', async () => {
 		const { webhookPath, id } = await deploy(
-			{ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 1, resultMode: 'wait' },
+			{ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 1, resultMode: 'wait' },
 			{ respond: 'onReceived' },
 		);
 		await callWebhook(webhookPath, {});

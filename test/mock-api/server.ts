@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { VideoFiles } from './videos';
 
 export const MOCK_API_KEY = 'test-key-5f2c8e1a9b7d';
 
@@ -130,6 +131,8 @@ export class MockAifaceswapApi {
 	autoCallback = false;
 	callbackDelayMs = 20;
 	callbackSuccess: 0 | 1 = 1;
+	/** Video files for the video swaps' length reading, at `${url}/videos/<name>`. */
+	videos = new VideoFiles();
 	private server = http.createServer((req, res) => void this.handle(req, res));
 	private taskCounter = 0;
 
@@ -155,6 +158,7 @@ export class MockAifaceswapApi {
 		this.autoCallback = false;
 		this.callbackDelayMs = 20;
 		this.callbackSuccess = 1;
+		this.videos.reset();
 	}
 
 	fail(fault: Fault): void {
@@ -261,6 +265,7 @@ export class MockAifaceswapApi {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const path = (req.url ?? '/').split('?')[0];
+		if (this.videos.handle(req, res, path)) return;
 		const raw = await this.readBody(req);
 		const contentType = String(req.headers['content-type'] ?? '');
 

@@ -6,13 +6,14 @@ import { runAifaceswap } from '../support/n8n';
 const api = useMockApi();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL };
-const videoSwap = { resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, duration: 5 };
+const videoSwap = { resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 5 };
 const base64 = photoFile.data.toString('base64');
 const multiVideo = (references: unknown[], extra: Record<string, unknown> = {}) => ({
 	resource: 'video',
 	operation: 'swapMultipleFaces',
 	sourceVideoUrl: VIDEO_URL,
 	references: { reference: references },
+	durationSource: 'manual',
 	duration: 5,
 	enhance: 0,
 	...extra,

@@ -19,6 +19,7 @@ describe('video: swapFace', () => {
 			operation: 'swapFace',
 			sourceVideoUrl: VIDEO_URL,
 			faceImageUrl: FACE_URL,
+			durationSource: 'manual',
 			duration,
 			enhance,
 			webhookUrl: CALLBACK_URL,
@@ -34,7 +35,7 @@ describe('video: swapFace', () => {
 			webhook: CALLBACK_URL,
 		});
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, credits, estimatedCredits: credits }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, credits, estimatedCredits: credits, duration }, pairedItem: { item: 0 } },
 		]);
 	});
 });
@@ -73,6 +74,7 @@ describe('video: swapMultipleFaces', () => {
 						{ faceRefInput: 'binary', faceRefBinaryProperty: 'ref2', faceImageUrl: FACE_URL_2 },
 					],
 				},
+				durationSource: 'manual',
 				duration: 4,
 				enhance: 1,
 				webhookUrl: CALLBACK_URL,
@@ -93,6 +95,6 @@ describe('video: swapMultipleFaces', () => {
 			webhook: CALLBACK_URL,
 		});
 		// (2 faces + 1 + enhance 1) x 2 x 4 s = 32
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 32, estimatedCredits: 32 });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 32, estimatedCredits: 32, duration: 4 });
 	});
 });

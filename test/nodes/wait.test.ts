@@ -56,6 +56,7 @@ test('video multiple face swap waits too, with type 2 and its credits', async ()
 		operation: 'swapMultipleFaces',
 		sourceVideoUrl: VIDEO_URL,
 		references: { reference: [{ faceRefInput: 'base64', faceRefBase64: base64, faceImageUrl: FACE_URL }] },
+		durationSource: 'manual',
 		duration: 3,
 		enhance: 0,
 		resultMode: 'wait',

@@ -69,16 +69,35 @@ export function urlField(options: {
 	};
 }
 
-export const durationField: INodeProperties = {
-	displayName: 'Duration (Seconds)',
-	name: 'duration',
-	type: 'number',
-	typeOptions: { minValue: 0, numberPrecision: 2 },
-	default: 5,
-	required: true,
-	description:
-		'Length of the source video in seconds. aifaceswap charges by the second, so give the real length.',
-};
+/** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */
+export const durationFields: INodeProperties[] = [
+	{
+		displayName: 'Duration Source',
+		name: 'durationSource',
+		type: 'options',
+		options: [
+			{
+				name: 'Read From the Video',
+				value: 'video',
+				description: 'Read the length from the MP4 or MOV file before sending (only its header, with HTTP range requests)',
+			},
+			{ name: 'Manual', value: 'manual', description: 'Enter the length in Duration' },
+		],
+		default: 'video',
+		description: 'Where the length of the video comes from. aifaceswap charges by the second of the length sent.',
+	},
+	{
+		displayName: 'Duration (Seconds)',
+		name: 'duration',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 5,
+		required: true,
+		description:
+			'Length of the source video in seconds. aifaceswap charges by the second, so give the real length.',
+		displayOptions: { show: { durationSource: ['manual'] } },
+	},
+];
 
 export const enhanceField: INodeProperties = {
 	displayName: 'Enhance',

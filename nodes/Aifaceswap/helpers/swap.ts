@@ -12,6 +12,8 @@ export interface SwapTask {
 	endpoint: Endpoint;
 	body: RequestBody;
 	estimatedCredits: number;
+	/** More output fields (the video swaps' `duration`). */
+	output?: IDataObject;
 }
 
 /** The `type` aifaceswap puts in a task's callback: 1 single face swap, 2 multiple face swap. */
@@ -76,6 +78,7 @@ export async function sendSwap(
 		taskId,
 		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
 		estimatedCredits,
+		...task.output,
 	};
 	if (resultMode === 'wait') json.type = CALLBACK_TYPES[task.endpoint];
 	return { json };

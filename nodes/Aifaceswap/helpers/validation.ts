@@ -121,20 +121,3 @@ export function requireBase64(
 	}
 	return base64;
 }
-
-/** The settings every video swap has: the source video, its duration and the enhance level. */
-export function readVideoSettings(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): { sourceVideo: string; duration: number; enhance: Enhance } {
-	return {
-		sourceVideo: requireHttpUrl(
-			ctx,
-			itemIndex,
-			{ label: 'Source Video URL', name: 'sourceVideoUrl' },
-			ctx.getNodeParameter('sourceVideoUrl', itemIndex),
-		),
-		duration: requirePositiveDuration(ctx, itemIndex, ctx.getNodeParameter('duration', itemIndex)),
-		enhance: requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex)),
-	};
-}

@@ -96,9 +96,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	}
 
 	const json: IDataObject = {
+		...task,
 		taskId: callback.taskId,
-		credits: task.credits,
-		estimatedCredits: task.estimatedCredits,
 		success: callback.success,
 		resultUrl: callback.resultUrl,
 		type: callback.type || task.type,

@@ -3,8 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { videoSwapCredits } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
-import { readVideoSettings, requireHttpUrl } from '../../helpers/validation';
-import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
+import { requireHttpUrl } from '../../helpers/validation';
+import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
+import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	urlField({
@@ -19,7 +20,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://example.com/face.jpg',
 		description: 'The face to put into the video',
 	}),
-	durationField,
+	...durationFields,
 	enhanceField,
 	...resultFields,
 ];
@@ -30,16 +31,19 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const { sourceVideo, duration, enhance } = readVideoSettings(this, itemIndex);
+	const video = readVideoSettings(this, itemIndex);
+	const { sourceVideo, enhance } = video;
 	const faceImage = requireHttpUrl(
 		this,
 		itemIndex,
 		{ label: 'Face Image URL', name: 'faceImageUrl' },
 		this.getNodeParameter('faceImageUrl', itemIndex),
 	);
+	const duration = await videoDuration(this, itemIndex, video);
 	return await sendSwap.call(this, itemIndex, {
 		endpoint: 'video_faceswap',
 		body: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
 		estimatedCredits: videoSwapCredits(duration, enhance),
+		output: { duration },
 	});
 }

@@ -4,8 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { multipleVideoSwapCredits } from '../../helpers/credits';
 import { readBase64Image } from '../../helpers/inputs';
 import { sendSwap } from '../../helpers/swap';
-import { invalidParameter, readVideoSettings, requireHttpUrl } from '../../helpers/validation';
-import { durationField, enhanceField, resultFields, urlField } from '../common.descriptions';
+import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
+import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
 
 const MAX_REFERENCES = 3;
 
@@ -70,7 +71,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	durationField,
+	...durationFields,
 	enhanceField,
 	...resultFields,
 ];
@@ -88,7 +89,8 @@ interface ReferenceEntry {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const { sourceVideo, duration, enhance } = readVideoSettings(this, itemIndex);
+	const video = readVideoSettings(this, itemIndex);
+	const { sourceVideo, enhance } = video;
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
 		reference?: ReferenceEntry[];
 	};
@@ -127,9 +129,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 		refInfo.push({ face_ref: faceRef, face_url: faceUrl });
 	}
+	const duration = await videoDuration(this, itemIndex, video);
 	return await sendSwap.call(this, itemIndex, {
 		endpoint: 'multi_video_faceswap',
 		body: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
 		estimatedCredits: multipleVideoSwapCredits(refInfo.length, duration, enhance),
+		output: { duration },
 	});
 }

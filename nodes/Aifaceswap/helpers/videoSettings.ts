@@ -1,0 +1,66 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { httpRangeReader, VIDEO_READ } from '../transport/rangeReader';
+import type { Enhance } from './validation';
+import { invalidParameter, requireEnhance, requireHttpUrl, requirePositiveDuration } from './validation';
+import { readVideoDuration, VideoDurationError } from './videoDuration';
+
+export type DurationSource = 'video' | 'manual';
+
+/** The settings every video swap has, checked: the source video, the enhance level and where its length comes from. */
+export interface VideoSettings {
+	sourceVideo: string;
+	enhance: Enhance;
+	durationSource: DurationSource;
+	/** The entered length (Duration Source: Manual). */
+	manualDuration?: number;
+}
+
+const SOURCE_VIDEO = { label: 'Source Video URL', name: 'sourceVideoUrl' };
+
+/** Reads and checks the video settings; sends nothing. */
+export function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): VideoSettings {
+	const sourceVideo = requireHttpUrl(ctx, itemIndex, SOURCE_VIDEO, ctx.getNodeParameter('sourceVideoUrl', itemIndex));
+	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex));
+	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as DurationSource;
+	if (durationSource === 'manual') {
+		const manualDuration = requirePositiveDuration(ctx, itemIndex, ctx.getNodeParameter('duration', itemIndex));
+		return { sourceVideo, enhance, durationSource, manualDuration };
+	}
+	if (durationSource !== 'video') {
+		throw invalidParameter(ctx, itemIndex, { label: 'Duration Source', name: 'durationSource' }, `must be "video" or "manual", got "${String(durationSource)}".`);
+	}
+	return { sourceVideo, enhance, durationSource };
+}
+
+/**
+ * The seconds to send as `duration`: the entered length, or the length read from the video's
+ * own header (MP4 / MOV) with a few small range requests. Call it after every other check, since
+ * reading the video is a request; nothing is sent to aifaceswap when it fails.
+ */
+export async function videoDuration(ctx: IExecuteFunctions, itemIndex: number, settings: VideoSettings): Promise<number> {
+	if (settings.durationSource === 'manual') return settings.manualDuration!;
+	const reader = httpRangeReader(ctx, settings.sourceVideo);
+	let seconds = 0;
+	let problem: unknown;
+	try {
+		seconds = await readVideoDuration(reader);
+	} catch (error) {
+		problem = error;
+	}
+	if (problem instanceof VideoDurationError) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Could not read the length of the video at Source Video URL (sourceVideoUrl): ${problem.message}. Nothing was sent to aifaceswap.`,
+			{
+				itemIndex,
+				description:
+					`Use a URL that serves the MP4 or MOV file itself and answers HTTP range requests (n8n reads at most ${VIDEO_READ.maxBytes / 1024} KiB of it), ` +
+					'or set Duration Source to Manual and enter the Duration in seconds. aifaceswap must be able to download the URL too.',
+			},
+		);
+	}
+	if (problem) throw new NodeOperationError(ctx.getNode(), problem as Error, { itemIndex });
+	return Math.round(seconds * 100) / 100;
+}
