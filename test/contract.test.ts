@@ -87,9 +87,9 @@ describe('the Aifaceswap node', () => {
 		// `options` (only `concurrency`) on the extract operations goes beyond the contract: an addition (README)
 		['image', 'extractFaces', ['imageInput', 'imageUrl', 'imageBinaryProperty', 'options']],
 		['image', 'swapMultipleFaces', ['sourceImageUrl', 'faces', ...swapExtras]],
-		['video', 'swapFace', ['sourceVideoUrl', 'faceImageUrl', 'duration', 'enhance', ...swapExtras]],
+		['video', 'swapFace', ['sourceVideoUrl', 'faceImageUrl', 'durationSource', 'duration', 'enhance', ...swapExtras]],
 		['video', 'extractFaces', ['frameInput', 'frameBinaryProperty', 'frameBase64', 'options']],
-		['video', 'swapMultipleFaces', ['sourceVideoUrl', 'references', 'duration', 'enhance', ...swapExtras]],
+		['video', 'swapMultipleFaces', ['sourceVideoUrl', 'references', 'durationSource', 'duration', 'enhance', ...swapExtras]],
 	])('%s.%s has exactly the contract parameters', (resource, operation, names) => {
 		expect(shownFor(resource, operation)).toEqual(names);
 	});
@@ -102,6 +102,12 @@ describe('the Aifaceswap node', () => {
 		expect(values(property('video', 'extractFaces', 'frameInput'))).toEqual(['binary', 'base64']);
 		expect(property('video', 'extractFaces', 'frameBinaryProperty').default).toBe('data');
 		expect(values(property('video', 'swapFace', 'enhance'))).toEqual([0, 1, 2]);
+		for (const operation of ['swapFace', 'swapMultipleFaces']) {
+			const durationSource = property('video', operation, 'durationSource');
+			expect(values(durationSource)).toEqual(['video', 'manual']);
+			expect(durationSource.default).toBe('video');
+			expect(property('video', operation, 'duration').displayOptions?.show?.durationSource).toEqual(['manual']);
+		}
 		const resultMode = property('image', 'swapFace', 'resultMode');
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');

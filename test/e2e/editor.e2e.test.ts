@@ -189,9 +189,10 @@ describe('every action from the node panel shows its fields and not the others',
 		['Swap a face in an image', ['Source Image Input', 'Source Image URL', 'Face Image Input', 'Face Image URL', ...swapCommon], ['Duration', 'Enhance', 'Frame Input', 'Faces']],
 		['Extract faces from an image', ['Image Input', 'Image URL'], ['Result Mode', 'Callback URL', 'Duration']],
 		['Swap multiple faces in an image', ['Source Image URL', 'Faces', ...swapCommon], ['Source Image Input', 'Duration', 'References']],
-		['Swap a face in a video', ['Source Video URL', 'Face Image URL', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Source Image Input', 'References', 'Frame Input']],
+		// The length is read from the video by default: Duration (Seconds) shows only with Duration Source: Manual.
+		['Swap a face in a video', ['Source Video URL', 'Face Image URL', 'Duration Source', 'Enhance', ...swapCommon], ['Source Image Input', 'References', 'Frame Input', 'Duration (Seconds)']],
 		['Extract faces from a video frame', ['Frame Input', 'Frame Binary Property'], ['Result Mode', 'Source Video URL', 'Frame Base64']],
-		['Swap multiple faces in a video', ['Source Video URL', 'References', 'Duration (Seconds)', 'Enhance', ...swapCommon], ['Faces', 'Frame Input']],
+		['Swap multiple faces in a video', ['Source Video URL', 'References', 'Duration Source', 'Enhance', ...swapCommon], ['Faces', 'Frame Input', 'Duration (Seconds)']],
 	])('%s', async (action, shown, hidden) => {
 		await openWhatHappensNext();
 		await addAction(action);

@@ -3,6 +3,7 @@
  * at the mock aifaceswap API, workflows driven over HTTP, assertions on what n8n outputs and on
  * what the mock received.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { accountItems, faultItemUrl, injectFaults, plannedAccount, resentOnlyWhe
 import { AIFACESWAP, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer, nodeOutput } from './n8n-server';
+import { mp4 } from '../support/mp4';
 
 const api = new MockAifaceswapApi();
 // debug logging: the last test reads every log line for the API key
@@ -123,7 +125,7 @@ describe('every operation in submit mode', () => {
 
 	test('video swapFace', async () => {
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16 }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4 }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
 
@@ -148,11 +150,43 @@ describe('every operation in submit mode', () => {
 			enhance: 2,
 		});
 		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2 }]);
 		expect(api.apiRequests()[0].body.ref_info).toEqual([
 			{ face_ref: base64, face_url: FACE_URL },
 			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
 		]);
+	});
+});
+
+describe('video length read from the video (Duration Source: Read From the Video)', () => {
+	test('video swapFace: the length of a file with moov at the end, read with two range requests', async () => {
+		const file = mp4({ moovFirst: false, version: 1, timescale: 90_000, duration: 90_000 * 61.5, mdatBytes: 20 * 1024 * 1024 });
+		api.files.serve('tail.mp4', { bytes: file });
+		const sourceVideoUrl = `${api.url}/files/tail.mp4`;
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL, enhance: 0 });
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5 }]);
+		expect(api.apiRequests()[0].body).toEqual({ source_video: sourceVideoUrl, face_image: FACE_URL, duration: 61.5, enhance: 0 });
+		expect(api.files.bytesSent('tail.mp4')).toBe(65_536 + file.length - (32 + 8 + 20 * 1024 * 1024));
+	});
+
+	test('video swapMultipleFaces: the length of a faststart file, read with one range request', async () => {
+		api.files.serve('fast.mp4', { bytes: mp4({ timescale: 1000, duration: 7_500, mdatBytes: 2 * 1024 * 1024 }) });
+		const sourceVideoUrl = `${api.url}/files/fast.mp4`;
+		const references = { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] };
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl, references, enhance: 0 });
+		// (1 face + 1 + enhance 0) x 2 x 7.5 s
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5 }]);
+		expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
+	});
+
+	test('a URL that serves a web page instead of a video: a clear error, nothing sent to aifaceswap', async () => {
+		api.files.serve('login.mp4', { bytes: Buffer.from('<html><body>Please sign in</body></html>'), contentType: 'text/html' });
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: `${api.url}/files/login.mp4`, faceImageUrl: FACE_URL }, { continueOnFail: true });
+		const [item] = (await callWebhook(webhookPath, {})).json as Array<{ error: string }>;
+		expect(item.error).toBe(
+			'Could not read the length of the video at Source Video URL (sourceVideoUrl): it is a web page (text/html), not a video file. Nothing was sent to aifaceswap.',
+		);
+		expect(api.apiRequests()).toHaveLength(0);
 	});
 });
 
@@ -378,7 +412,9 @@ describe('the example workflows', () => {
 	function load(file: string, runnable: boolean): WorkflowFile {
 		const text = fs
 			.readFileSync(path.join(examplesDir, file), 'utf8')
-			.replaceAll('https://YOUR-N8N/webhook/YOUR-TRIGGER-ID/task_callback', `${n8n.url}/webhook/5f1d7a3e-2c4b-4e8a-9b6f-0123456789ab/task_callback`);
+			.replaceAll('https://YOUR-N8N/webhook/YOUR-TRIGGER-ID/task_callback', `${n8n.url}/webhook/5f1d7a3e-2c4b-4e8a-9b6f-0123456789ab/task_callback`)
+			.replaceAll('https://YOUR-FRAME-URL/frame.png', `${api.url}/files/frame.png`)
+			.replaceAll('https://YOUR-VIDEO-URL/video.mp4', `${api.url}/files/example.mp4`);
 		const workflow = JSON.parse(text) as WorkflowFile;
 		for (const node of workflow.nodes) {
 			if (node.credentials?.aifaceswapApi) node.credentials.aifaceswapApi = credential;
@@ -397,8 +433,8 @@ describe('the example workflows', () => {
 		return workflow;
 	}
 
-	test('there are five and every one imports', async () => {
-		expect(files).toHaveLength(5);
+	test('there are six and every one imports', async () => {
+		expect(files).toHaveLength(6);
 		for (const file of files) {
 			const { id } = await n8n.importWorkflow(load(file, false));
 			const stored = await n8n.rest<{ nodes: unknown[] }>('GET', `/rest/workflows/${id}`);
@@ -440,7 +476,28 @@ describe('the example workflows', () => {
 	test('video swap within its Max Credits', async () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5 }]);
+	});
+
+	test('face references cut from a video frame with Edit Image, then a multiple video face swap', async () => {
+		// A real 1280 x 720 PNG frame, made by GraphicsMagick (what n8n's Edit Image node uses).
+		const frame = execFileSync('gm', ['convert', '-size', '1280x720', 'xc:#336699', 'png:-']);
+		api.files.serve('frame.png', { bytes: frame, contentType: 'image/png' });
+		api.files.serve('example.mp4', { bytes: mp4({ timescale: 1000, duration: 8_000 }) });
+		await n8n.importWorkflow(load('6-video-face-references.json', true), { activate: true });
+		const answer = await callWebhook('example-6-video-face-references.json', {});
+		// (2 faces + 1 + enhance 0) x 2 x 8 s
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8 }]);
+		const [extract] = api.apiRequests('extract_base64_face');
+		expect(Buffer.from(extract.body.base64_img as string, 'base64').equals(frame)).toBe(true);
+		const refs = api.apiRequests('multi_video_faceswap')[0].body.ref_info as Array<{ face_ref: string }>;
+		// Each face_ref is a PNG of exactly its box's size, read from its IHDR header.
+		const sizes = refs.map(({ face_ref }) => {
+			const png = Buffer.from(face_ref, 'base64');
+			expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+			return [png.readUInt32BE(16), png.readUInt32BE(20)];
+		});
+		expect(sizes).toEqual(FRAME_BOXES.map(([x1, y1, x2, y2]) => [x2 - x1, y2 - y1]));
 	});
 });
 

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VideoFiles } from './videos';
+import { MockFiles } from './files';
 
 export const MOCK_API_KEY = 'test-key-5f2c8e1a9b7d';
 
@@ -131,8 +131,8 @@ export class MockAifaceswapApi {
 	autoCallback = false;
 	callbackDelayMs = 20;
 	callbackSuccess: 0 | 1 = 1;
-	/** Video files for the video swaps' length reading, at `${url}/videos/<name>`. */
-	videos = new VideoFiles();
+	/** Files (videos, frames) served at `${url}/files/<name>`. */
+	files = new MockFiles();
 	private server = http.createServer((req, res) => void this.handle(req, res));
 	private taskCounter = 0;
 
@@ -158,7 +158,7 @@ export class MockAifaceswapApi {
 		this.autoCallback = false;
 		this.callbackDelayMs = 20;
 		this.callbackSuccess = 1;
-		this.videos.reset();
+		this.files.reset();
 	}
 
 	fail(fault: Fault): void {
@@ -265,7 +265,7 @@ export class MockAifaceswapApi {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const path = (req.url ?? '/').split('?')[0];
-		if (this.videos.handle(req, res, path)) return;
+		if (this.files.handle(req, res, path)) return;
 		const raw = await this.readBody(req);
 		const contentType = String(req.headers['content-type'] ?? '');
 

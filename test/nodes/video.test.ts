@@ -43,13 +43,13 @@ describe('video: swapFace', () => {
 describe('video: extractFaces', () => {
 	const faces = FRAME_BOXES.map(([x1, y1, x2, y2], index) => ({ index, x1, y1, x2, y2 }));
 
-	test('a binary frame is sent as base64_img; faces come from pos; the API reports no points, so credits is the price-list cost (2)', async () => {
+	test('a binary frame is sent as base64_img; faces come from pos; the API reports no points, so credits is the price-list cost (2); the frame passes through for cropping', async () => {
 		const result = await run({ resource: 'video', operation: 'extractFaces' }, [{ binary: { data: photoFile } }]);
 		const [request] = api.apiRequests();
 		expect(request.path).toBe('/api/aifaceswap/v1/extract_base64_face');
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ base64_img: PHOTO_PNG.toString('base64') });
-		expect(result.output).toEqual([{ json: { faces, faceCount: 2, credits: 2 }, pairedItem: { item: 0 } }]);
+		expect(result.output).toEqual([{ json: { faces, faceCount: 2, credits: 2 }, binary: { data: expect.objectContaining({ fileName: 'photo.png', mimeType: 'image/png' }) }, pairedItem: { item: 0 } }]);
 	});
 
 	test('base64 text: a data URL prefix and line breaks are removed', async () => {

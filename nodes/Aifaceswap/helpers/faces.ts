@@ -12,7 +12,10 @@ export interface FaceBox {
 	y2: number;
 }
 
-/** Turns the API's `[[x1, y1, x2, y2], ...]` into the extract operations' output. */
+/**
+ * Turns the API's `[[x1, y1, x2, y2], ...]` into the extract operations' output. The input item's
+ * binary files pass through, so the next node (Edit Image > Crop) can cut each face out of the frame.
+ */
 export function facesOutput(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -36,5 +39,6 @@ export function facesOutput(
 		// price list's cost stands in for it.
 		credits: typeof points === 'number' ? points : CREDITS.extractFaces,
 	};
-	return { json };
+	const binary = ctx.getInputData()[itemIndex]?.binary;
+	return binary ? { json, binary } : { json };
 }

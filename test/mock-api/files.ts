@@ -1,12 +1,13 @@
 /**
- * Video files served by the mock API for the video swaps' length reading: HTTP range requests
+ * Files served by the mock at /files/<name> (videos for the video swaps' length reading, video
+ * frames for the face-reference example): HTTP range requests
  * (`Range: bytes=a-b` -> 206 with `Content-Range`), and switches for a server that ignores
  * `Range`, answers with an error status or with an HTML page. The file is sent in small chunks
  * with back-pressure and stopped when the client hangs up, so `bytesSent` is what really left.
  */
 import type http from 'node:http';
 
-export interface VideoFile {
+export interface ServedFile {
 	bytes: Buffer;
 	/** Answer 200 with the whole file, as a server without range support does. */
 	ignoreRange?: boolean;
@@ -17,13 +18,13 @@ export interface VideoFile {
 
 const CHUNK = 16 * 1024;
 
-export class VideoFiles {
-	private files = new Map<string, VideoFile>();
+export class MockFiles {
+	private files = new Map<string, ServedFile>();
 	private sent = new Map<string, number>();
 	/** The Range headers received, per file. */
 	ranges = new Map<string, string[]>();
 
-	serve(name: string, file: VideoFile): void {
+	serve(name: string, file: ServedFile): void {
 		this.files.set(name, file);
 	}
 
@@ -36,9 +37,9 @@ export class VideoFiles {
 		this.ranges.clear();
 	}
 
-	/** Answers GET /videos/<name>; false when the path is not a video's. */
+	/** Answers GET /files/<name>; false when the path is not a file's. */
 	handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
-		const match = /^\/videos\/([\w.-]+)$/.exec(path);
+		const match = /^\/files\/([\w.-]+)$/.exec(path);
 		if (req.method !== 'GET' || !match) return false;
 		const name = match[1];
 		const file = this.files.get(name);

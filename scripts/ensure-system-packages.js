@@ -1,0 +1,32 @@
+// What the end-to-end tests need from the system: Chromium for the editor test (driven by
+// playwright-core) and GraphicsMagick for n8n's Edit Image node in the face-reference example
+// (n8n's Docker image ships it). Installs what is missing from Debian's packages when this user
+// may (root, as in CI); otherwise says what to do.
+const { execFileSync, execSync } = require('node:child_process');
+const fs = require('node:fs');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function hasCommand(command) {
+	try {
+		execFileSync(command, ['version'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const missing = [];
+if (!fs.existsSync(CHROMIUM)) missing.push({ pkg: 'chromium', why: `Chromium not found at ${CHROMIUM} (or set CHROMIUM_PATH)` });
+if (!hasCommand('gm')) missing.push({ pkg: 'graphicsmagick', why: 'GraphicsMagick (gm) not found' });
+
+if (missing.length > 0) {
+	const packages = missing.map((m) => m.pkg).join(' ');
+	if (process.getuid && process.getuid() === 0) {
+		console.log(`Installing ${packages} from Debian packages for the end-to-end tests...`);
+		execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`, { stdio: 'inherit' });
+	} else {
+		console.error(`${missing.map((m) => m.why).join('; ')}: install them (sudo apt-get install ${packages}).`);
+		process.exit(1);
+	}
+}
