@@ -151,7 +151,7 @@ describe('the Aifaceswap Trigger node', () => {
 		expect(description.usableAsTool).toBeUndefined();
 		expect(description.inputs).toEqual([]);
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'task_callback' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'task_callback' },
 		]);
 		const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/AifaceswapTrigger/AifaceswapTrigger.node.json'), 'utf8'));
 		expect(codex.node).toBe('n8n-nodes-aifaceswap.aifaceswapTrigger');

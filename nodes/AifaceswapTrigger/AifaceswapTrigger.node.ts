@@ -42,6 +42,9 @@ export class AifaceswapTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty: n8n then answers an accepted callback with {"message":"Workflow was started"}
+				// (without it, n8n sends its default, the literal text "firstEntryJson").
+				responseData: '',
 				path: 'task_callback',
 			},
 		],

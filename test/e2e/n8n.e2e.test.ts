@@ -271,6 +271,8 @@ describe('the trigger', () => {
 		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(task.taskId) });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${task.taskId}.png` });
 		expect(api.callbacks[0].status).toBe(200);
+		// n8n's answer to aifaceswap, as the README says (not n8n's default text "firstEntryJson")
+		expect(JSON.parse(api.callbacks[0].answer!)).toEqual({ message: 'Workflow was started' });
 	});
 
 	test('filtered, 400 and 401 callbacks start nothing', async () => {

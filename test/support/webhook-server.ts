@@ -13,6 +13,11 @@ import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-
 
 import type { RunResult } from './n8n';
 import { callTrigger, resumeWaitingExecution } from './n8n';
+import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
+import { AifaceswapTrigger } from '../../nodes/AifaceswapTrigger/AifaceswapTrigger.node';
+
+const TRIGGER_RESPONSE_DATA = new AifaceswapTrigger().description.webhooks![0].responseData as string | undefined;
+const RESUME_RESPONSE_DATA = new Aifaceswap().description.webhooks![0].responseData as string | undefined;
 
 export class WebhookServer {
 	url = '';
@@ -31,14 +36,14 @@ export class WebhookServer {
 		app.use(express.json({ limit: '16mb' }));
 		app.use(express.urlencoded({ extended: false, limit: '16mb' }));
 		app.post('/webhook/:webhookId/task_callback', (req, res) => {
-			void this.answer(res, async () => {
+			void this.answer(res, TRIGGER_RESPONSE_DATA, async () => {
 				const result = await callTrigger(this.trigger.parameters, { req, res }, this.trigger.credentials);
 				if (result.workflowData) this.started.push(result.workflowData);
 				return result;
 			});
 		});
 		app.post('/webhook-waiting/:executionId', (req, res) => {
-			void this.answer(res, async () => {
+			void this.answer(res, RESUME_RESPONSE_DATA, async () => {
 				const paused = this.waiting.get(req.params.executionId);
 				if (!paused) {
 					res.status(404).json({ message: `The execution "${req.params.executionId}" does not exist.` });
@@ -76,11 +81,21 @@ export class WebhookServer {
 		await new Promise<void>((resolve) => this.server?.close(() => resolve()));
 	}
 
-	private async answer(res: express.Response, run: () => Promise<IWebhookResponseData>): Promise<void> {
+	private async answer(res: express.Response, responseData: string | undefined, run: () => Promise<IWebhookResponseData>): Promise<void> {
 		try {
 			const result = await run();
 			if (result.noWebhookResponse || res.headersSent) return;
-			res.status(200).json(result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' });
+			if (!result.workflowData) {
+				res.status(200).json({ message: 'Webhook call received' });
+				return;
+			}
+			// n8n's rule for responseMode "onReceived" (webhook-on-received-response-extractor in
+			// n8n 2.40): the description's responseData, 'firstEntryJson' when it has none, is sent
+			// as it is, as text; when it is empty: the node's webhookResponse, else the message below.
+			const data = responseData ?? 'firstEntryJson';
+			if (data === 'noData') res.status(200).end();
+			else if (data) res.status(200).type('text/html').send(data);
+			else res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 		} catch (error) {
 			this.errors.push(error as Error);
 			if (!res.headersSent) res.status(500).json({ message: 'Error in workflow', error: (error as Error).message });
