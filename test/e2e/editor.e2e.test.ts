@@ -84,6 +84,7 @@ async function addAction(action: string, query = 'aifaceswap'): Promise<void> {
 	await panelItem('Aifaceswap').first().click();
 	await panelItem(action).click();
 	await ndv().waitFor({ state: 'visible', timeout: 15_000 });
+	await ndv().getByTestId('parameter-input-operation').waitFor({ state: 'visible' });
 }
 
 const ACTIONS = [
@@ -101,6 +102,7 @@ describe('the node panel', () => {
 		await page.getByTestId('canvas-add-button').click();
 		await nodePanel().getByText('What triggers this workflow?').waitFor({ state: 'visible' });
 		await search(query);
+		await panelItem('Aifaceswap').first().waitFor({ state: 'visible' });
 		await shot(`1-trigger-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
 		await expect(panelItem('Aifaceswap').count()).resolves.toBe(1);
 	});
@@ -110,6 +112,7 @@ describe('the node panel', () => {
 		await search(query);
 		await shot(`2-next-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
 		await panelItem('Aifaceswap').first().click();
+		await nodePanel().getByText(/Actions \(\d+\)/).waitFor({ state: 'visible' });
 		const details = await text(nodePanel());
 		await shot('3-next-panel-actions', nodePanel());
 		expect(details).toContain('Actions (6)');
@@ -214,9 +217,9 @@ test('the trigger from "What triggers this workflow?": its events listed, its UR
 	await panelItem('On task failed').waitFor({ state: 'visible' });
 	await shot('9-trigger-panel-events', nodePanel());
 	await panelItem('On task succeeded').click();
-	await ndv().waitFor({ state: 'visible' });
-	const shown = await text(ndv());
+	await ndv().getByText("Copy this node's Production URL", { exact: false }).waitFor({ state: 'visible' });
 	await shot('10-trigger');
+	const shown = await text(ndv());
 	expect(shown).toContain("Copy this node's Production URL");
 	expect(shown).toContain('WEBHOOK_URL');
 	expect(shown).toMatch(/Events (Fixed Expression )?Task Succeeded/);
