@@ -23,15 +23,15 @@ import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-packag
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
+/** What the scanner's parser and rules resolve from where the scanner is installed. */
 function checkScannerDependencies() {
-	const require = createRequire(import.meta.url);
-	const parserDir = path.dirname(require.resolve('@typescript-eslint/parser/package.json'));
-	const ts = createRequire(path.join(parserDir, 'package.json'))('typescript');
+	const fromScanner = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/package.json'));
+	const fromParser = createRequire(fromScanner.resolve('@typescript-eslint/parser/package.json'));
+	const ts = fromParser('typescript');
 	if (!ts.Extension) {
 		throw new Error(`The scanner's TypeScript parser resolves TypeScript ${ts.version}, which has no JavaScript API: keep typescript 6.x in devDependencies.`);
 	}
-	const pluginDir = path.dirname(require.resolve('@n8n/scan-community-package/package.json'));
-	createRequire(path.join(pluginDir, 'package.json')).resolve('n8n-workflow');
+	fromScanner.resolve('n8n-workflow');
 	return ts.version;
 }
 
