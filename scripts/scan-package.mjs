@@ -27,9 +27,14 @@ const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 function checkScannerDependencies() {
 	const fromScanner = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/package.json'));
 	const fromParser = createRequire(fromScanner.resolve('@typescript-eslint/parser/package.json'));
-	const ts = fromParser('typescript');
+	let ts = {};
+	try {
+		ts = fromParser('typescript');
+	} catch {
+		// TypeScript 7 has no JavaScript entry point at all
+	}
 	if (!ts.Extension) {
-		throw new Error(`The scanner's TypeScript parser resolves TypeScript ${ts.version}, which has no JavaScript API: keep typescript 6.x in devDependencies.`);
+		throw new Error(`The scanner's TypeScript parser finds no TypeScript with a JavaScript API (found: ${ts.version ?? 'none loadable'}): keep typescript 6.x in devDependencies.`);
 	}
 	fromScanner.resolve('n8n-workflow');
 	return ts.version;
