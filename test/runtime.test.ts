@@ -1,5 +1,4 @@
 /** Which Node.js runs the local n8n of `npm run dev` and the end-to-end tests, per platform. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { chooseNode } = require('../scripts/n8n-runtime') as {
 	chooseNode: (version: string, platform: string, arch: string) => { path: string; package?: string };
 };

@@ -6,14 +6,11 @@ import type { Enhance } from './validation';
 import { invalidParameter, requireEnhance, requireHttpUrl, requirePositiveDuration } from './validation';
 import { readVideoDuration, VideoDurationError } from './videoDuration';
 
-export type DurationSource = 'video' | 'manual';
-
-/** The settings every video swap has, checked: the source video, the enhance level and where its length comes from. */
+/** The settings every video swap has, checked: the source video, the enhance level and the entered length. */
 export interface VideoSettings {
 	sourceVideo: string;
 	enhance: Enhance;
-	durationSource: DurationSource;
-	/** The entered length (Duration Source: Manual). */
+	/** The entered length (Duration Source: Manual); undefined when it is read from the video. */
 	manualDuration?: number;
 }
 
@@ -23,15 +20,15 @@ const SOURCE_VIDEO = { label: 'Source Video URL', name: 'sourceVideoUrl' };
 export function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): VideoSettings {
 	const sourceVideo = requireHttpUrl(ctx, itemIndex, SOURCE_VIDEO, ctx.getNodeParameter('sourceVideoUrl', itemIndex));
 	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex));
-	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as DurationSource;
+	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as string;
 	if (durationSource === 'manual') {
 		const manualDuration = requirePositiveDuration(ctx, itemIndex, ctx.getNodeParameter('duration', itemIndex));
-		return { sourceVideo, enhance, durationSource, manualDuration };
+		return { sourceVideo, enhance, manualDuration };
 	}
 	if (durationSource !== 'video') {
 		throw invalidParameter(ctx, itemIndex, { label: 'Duration Source', name: 'durationSource' }, `must be "video" or "manual", got "${String(durationSource)}".`);
 	}
-	return { sourceVideo, enhance, durationSource };
+	return { sourceVideo, enhance };
 }
 
 /**
@@ -40,7 +37,7 @@ export function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): Vi
  * reading the video is a request; nothing is sent to aifaceswap when it fails.
  */
 export async function videoDuration(ctx: IExecuteFunctions, itemIndex: number, settings: VideoSettings): Promise<number> {
-	if (settings.durationSource === 'manual') return settings.manualDuration!;
+	if (settings.manualDuration !== undefined) return settings.manualDuration;
 	const reader = httpRangeReader(ctx, settings.sourceVideo);
 	let seconds = 0;
 	let problem: unknown;

@@ -63,8 +63,8 @@ async function readAtMost(body: BodyStream, limit: number): Promise<Uint8Array> 
 	return all;
 }
 
-/** A ByteReader over `url`; `bytesRead()` tells how many bytes the server sent. */
-export function httpRangeReader(ctx: IExecuteFunctions, url: string): ByteReader & { bytesRead(): number } {
+/** A ByteReader over `url`, within the bounds of VIDEO_READ. */
+export function httpRangeReader(ctx: IExecuteFunctions, url: string): ByteReader {
 	const windows: Window[] = [];
 	let fileSize: number | undefined;
 	let bytesRead = 0;
@@ -126,7 +126,6 @@ export function httpRangeReader(ctx: IExecuteFunctions, url: string): ByteReader
 
 	return {
 		size: () => fileSize,
-		bytesRead: () => bytesRead,
 		async read(offset: number, length: number): Promise<Uint8Array> {
 			if (fileSize !== undefined && offset >= fileSize) return new Uint8Array(0);
 			const covers = (w: Window) => {
