@@ -28,6 +28,7 @@ import { AifaceswapApi } from '../../credentials/AifaceswapApi.credentials';
 import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
 import { AifaceswapTrigger } from '../../nodes/AifaceswapTrigger/AifaceswapTrigger.node';
 import { MOCK_API_KEY } from '../mock-api/server';
+import './processed-data';
 
 export const AIFACESWAP = 'n8n-nodes-aifaceswap.aifaceswap';
 export const AIFACESWAP_TRIGGER = 'n8n-nodes-aifaceswap.aifaceswapTrigger';
@@ -127,6 +128,15 @@ export interface RunOptions {
 	credential?: false;
 	/** Base of the resume URL (`$execution.resumeUrl`): a waiting-webhook server of the test. */
 	webhookWaitingBaseUrl?: string;
+	/**
+	 * The workflow's ID, which scopes what the node records as submitted. Each run gets a new one
+	 * unless a test runs "the same workflow again".
+	 */
+	workflowId?: string;
+	/** Node options n8n keeps outside the parameters. */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
 }
 
 export type NodeError = Error & {
@@ -220,17 +230,20 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 			parameters: options.parameters as INode['parameters'],
 			credentials: options.credential === false ? undefined : { aifaceswapApi: { id: '1', name: 'Aifaceswap account' } },
 			continueOnFail: options.continueOnFail,
+			retryOnFail: options.retryOnFail,
+			maxTries: options.maxTries,
+			waitBetweenTries: options.waitBetweenTries,
 		},
 	];
+	const executionId = String(executionCounter++);
 	const workflow = new Workflow({
-		id: 'test-workflow',
+		id: options.workflowId ?? `test-workflow-${executionId}`,
 		nodes,
 		connections: { 'Items Source': { main: [[{ node: 'Aifaceswap', type: 'main', index: 0 }]] } },
 		nodeTypes,
 		active: false,
 		settings: {},
 	});
-	const executionId = String(executionCounter++);
 	const { additionalData, finished } = makeAdditionalData({ ...options, executionId, workflowNodes: nodes });
 	const runExecutionData = createRunExecutionData({
 		executionData: {

@@ -201,6 +201,14 @@ export const resultFields: INodeProperties[] = [
 			},
 			allowedDownloadHostsOption,
 			{
+				displayName: 'Skip Already Submitted',
+				name: 'skipAlreadySubmitted',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to skip a request this node already sent in the last 24 to 48 hours (same operation, images, videos and settings), so that running a batch again after a crash or with Retry On Fail never pays twice. A skipped item comes out with alreadySubmitted = true. Turn off to send identical requests again on purpose.',
+			},
+			{
 				...concurrencyOption,
 				description: `${concurrencyOption.description} Submit Only mode (Wait for Result sends one item).`,
 			},

@@ -85,7 +85,9 @@ function readConcurrency(ctx: IExecuteFunctions): number {
  */
 function withSentTasks<E extends NodeApiError | NodeOperationError>(error: E, outputs: INodeExecutionData[]): E {
 	const sent = outputs.flatMap((output, itemIndex) =>
-		typeof output?.json.taskId === 'string' ? [`item ${itemIndex}: ${output.json.taskId}`] : [],
+		typeof output?.json.taskId === 'string' && output.json.alreadySubmitted === false
+			? [`item ${itemIndex}: ${output.json.taskId}`]
+			: [],
 	);
 	if (sent.length === 0) return error;
 	const list = sent.length > 20 ? `${sent.slice(0, 20).join(', ')} and ${sent.length - 20} more` : sent.join(', ');

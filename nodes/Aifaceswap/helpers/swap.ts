@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Endpoint, RequestBody } from '../transport';
-import { apiRequest } from '../transport';
+import { apiRequest, createdNothing } from '../transport';
+import { asNodeError } from './errors';
+import { requestKey } from './requestKey';
+import type { Claim } from './submissionLog';
+import { canRecordSubmissions, claimSubmission, isAlreadySubmitted } from './submissionLog';
 import { requireHttpUrl } from './validation';
 
 export type ResultMode = 'submit' | 'wait';
@@ -26,7 +30,11 @@ const CALLBACK_TYPES: Partial<Record<Endpoint, number>> = {
 
 interface SwapOptions {
 	maxCredits?: number;
+	skipAlreadySubmitted?: boolean;
 }
+
+export const ALREADY_SUBMITTED_NOTICE =
+	'This node sent an identical request in the last 24 to 48 hours, so it was not sent (or charged) again. To send it again on purpose, turn off Options > Skip Already Submitted.';
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
 function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): string | undefined {
@@ -52,7 +60,7 @@ export async function sendSwap(
 	task: SwapTask,
 ): Promise<INodeExecutionData> {
 	const estimatedCredits = roundCredits(task.estimatedCredits);
-	const { maxCredits = 0 } = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const { maxCredits = 0, skipAlreadySubmitted = true } = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
 	if (maxCredits > 0 && estimatedCredits > maxCredits) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -65,20 +73,48 @@ export async function sendSwap(
 	}
 	const resultMode = this.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
 	const webhook = callbackUrl(this, itemIndex, resultMode);
-	const data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
+
+	let claim: Claim | undefined;
+	if (skipAlreadySubmitted && canRecordSubmissions(this)) {
+		const outcome = await claimSubmission(this, itemIndex, requestKey(task.endpoint, task.body));
+		if (isAlreadySubmitted(outcome)) {
+			const json: IDataObject = {
+				taskId: outcome.taskId ?? '',
+				credits: 0,
+				estimatedCredits,
+				...task.output,
+				alreadySubmitted: true,
+				notice: ALREADY_SUBMITTED_NOTICE,
+			};
+			return { json };
+		}
+		claim = outcome;
+	}
+
+	let data: IDataObject;
+	try {
+		data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
+	} catch (error) {
+		if (createdNothing(error)) await claim?.refused();
+		else claim?.unsure();
+		throw asNodeError(this.getNode(), error, itemIndex);
+	}
 	const taskId = data.task_id;
 	if (typeof taskId !== 'string' || taskId === '') {
+		claim?.unsure();
 		throw new NodeOperationError(
 			this.getNode(),
 			'The aifaceswap API accepted the task but returned no task ID',
 			{ itemIndex, description: `Response data: ${JSON.stringify(data).slice(0, 300)}` },
 		);
 	}
+	claim?.sent(taskId);
 	const json: IDataObject = {
 		taskId,
 		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
 		estimatedCredits,
 		...task.output,
+		alreadySubmitted: false,
 	};
 	if (resultMode === 'wait') json.type = CALLBACK_TYPES[task.endpoint];
 	return { json };

@@ -46,6 +46,10 @@ export async function submitAndWait(
 		if (this.continueOnFail()) return [[errorItem(error as Error, 0)]];
 		throw asNodeError(this.getNode(), error, 0);
 	}
+	if (submitted.json.alreadySubmitted === true) {
+		// Sent before by another execution: its callback went to that execution, so there is nothing to wait for.
+		return [[{ json: { ...submitted.json, success: false, resultUrl: '', timedOut: false }, pairedItem: { item: 0 } }]];
+	}
 	const { waitLimit = DEFAULT_WAIT_MINUTES } = this.getNodeParameter('options', 0, {}) as WaitOptions;
 	const waitTill = waitLimit > 0 ? new Date(Date.now() + waitLimit * 60_000) : WAIT_INDEFINITELY;
 	const timedOut: INodeExecutionData = {

@@ -44,6 +44,19 @@ export const RETRY = {
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/** Errors of requests the API certainly did not act on: it answered with a refusal, or was never reached. */
+const refusals = new WeakSet<object>();
+
+/** Whether a request that failed with this error certainly created no task (and charged nothing). */
+export function createdNothing(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && refusals.has(error);
+}
+
+function refusal<E extends object>(error: E): E {
+	refusals.add(error);
+	return error;
+}
+
 export interface ApiResponse {
 	code: number;
 	message?: string;
@@ -195,20 +208,24 @@ function apiError(
 				: `HTTP ${statusCode}`;
 	const status = statusCode >= 400 ? statusCode : (code ?? statusCode);
 	const details = `HTTP ${statusCode}${code !== undefined ? `, API code ${code}` : ''}`;
+	// A 4xx (or 503) answer in the API's JSON refuses the request; a 5xx or a body that is not the
+	// API's JSON leaves open whether a task was created.
+	const refused = typeof body === 'object' && body !== null && ((status >= 400 && status < 500) || status === 503);
+	const mark = (error: NodeApiError) => (refused ? refusal(error) : error);
 	if (status === 401 || status === 403 || code === 401 || code === 403) {
-		return new NodeApiError(ctx.getNode(), response as JsonObject, {
+		return mark(new NodeApiError(ctx.getNode(), response as JsonObject, {
 			message: `The aifaceswap API rejected the API key: ${apiMessage}`,
 			description: `${details}. Check the API Key in the Aifaceswap API credential.`,
 			httpCode: String(status),
 			itemIndex,
-		});
+		}));
 	}
-	return new NodeApiError(ctx.getNode(), response as JsonObject, {
+	return mark(new NodeApiError(ctx.getNode(), response as JsonObject, {
 		message: apiMessage,
 		description: `The aifaceswap API answered with an error (${details}).`,
 		httpCode: String(status),
 		itemIndex,
-	});
+	}));
 }
 
 const NETWORK_FAILURES: Record<string, string> = {
@@ -231,15 +248,16 @@ function networkError(
 	const sentNothing = code !== undefined && RETRY.networkCodes.includes(code);
 	// Built from a plain object: the HTTP client's error holds the request headers (the API key).
 	// The code stays out of the message, where n8n would swap it for a generic text.
-	return new NodeApiError(ctx.getNode(), { networkCode: code ?? 'unknown' } as JsonObject, {
+	const failure = new NodeApiError(ctx.getNode(), { networkCode: code ?? 'unknown' } as JsonObject, {
 		message: sentNothing
 			? `Could not reach the aifaceswap API: ${what} (${attempts} attempt${attempts > 1 ? 's' : ''})`
 			: `The connection to the aifaceswap API failed: ${what}`,
 		description: sentNothing
 			? `Network error ${code}. Check the Base URL in the Aifaceswap API credential and that the API is reachable from n8n.`
-			: `Network error ${code ?? 'unknown'}. The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically: check your tasks on aifaceswap.io before running this item again.`,
+			: `Network error ${code ?? 'unknown'}. The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically, and a re-run reports it as already submitted: check your tasks on aifaceswap.io.`,
 		itemIndex,
 	});
+	return sentNothing ? refusal(failure) : failure;
 }
 
 /**

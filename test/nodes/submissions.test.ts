@@ -1,0 +1,184 @@
+/**
+ * At most one task per request across re-runs: n8n-core's real engine, the mock API over HTTP and
+ * an in-memory processed-data store with n8n's rules (test/support/processed-data.ts).
+ */
+import { FACE_URL, faceFile, photoFile, SOURCE_URL } from '../support/fixtures';
+import { accountItems, FAULT_CASES, faultItemUrl, injectFaults } from '../support/fault-plan';
+import { useMockApi } from '../support/mock';
+import type { TestItem } from '../support/n8n';
+import { runAifaceswap } from '../support/n8n';
+import { processedData } from '../support/processed-data';
+
+const api = useMockApi();
+
+const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.url }}', faceImageUrl: FACE_URL };
+const itemsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ json: { url: faultItemUrl(i) } }));
+let workflowCounter = 0;
+
+/** Runs of "one saved workflow": the same workflow and node IDs each time. */
+function workflow(parameters: Record<string, unknown> = imageSwap) {
+	const workflowId = `submissions-${++workflowCounter}`;
+	return async (items: TestItem[] = itemsOf(4), options: Partial<Parameters<typeof runAifaceswap>[0]> = {}) =>
+		await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, items, workflowId, ...options });
+}
+
+const sentUrls = () => api.apiRequests().map((request) => String(request.body.source_image));
+
+afterEach(() => {
+	processedData.failWith = undefined;
+	jest.restoreAllMocks();
+});
+
+test('running the same batch again sends nothing and outputs each item as already submitted with its task ID', async () => {
+	const run = workflow();
+	const first = await run();
+	expect(first.output?.map((item) => item.json.alreadySubmitted)).toEqual([false, false, false, false]);
+	const taskIds = first.output?.map((item) => item.json.taskId);
+
+	const second = await run();
+	expect(second.status).toBe('success');
+	expect(api.apiRequests()).toHaveLength(4);
+	expect(second.output?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+	expect(second.output?.map((item) => item.json.taskId)).toEqual(taskIds);
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, credits: 0, estimatedCredits: 2 });
+	expect(String(second.output?.[0].json.notice)).toContain('Skip Already Submitted');
+});
+
+test('a new item in the batch is sent, the old ones are not', async () => {
+	const run = workflow();
+	await run(itemsOf(3));
+	const second = await run(itemsOf(5));
+	expect(sentUrls()).toEqual([0, 1, 2, 3, 4].map(faultItemUrl));
+	expect(second.output?.map((item) => item.json.alreadySubmitted)).toEqual([true, true, true, false, false]);
+});
+
+test('every fault: a re-run sends again only what the API certainly did not take; no item gets two tasks', async () => {
+	const count = FAULT_CASES.length * 2;
+	injectFaults(api, count);
+	const run = workflow({ ...imageSwap, options: { concurrency: 4 } });
+	const first = await run(itemsOf(count), { continueOnFail: true });
+	const firstAccount = accountItems(api, first.output ?? [], count);
+	const second = await run(itemsOf(count), { continueOnFail: true });
+	const both = accountItems(api, [], count);
+	second.output?.forEach((output, itemIndex) => {
+		const refused = ['HTTP 503 on every attempt'].includes(firstAccount[itemIndex].case);
+		// refused by the API: sent again (and now taken); anything else: reported, not sent
+		expect({ itemIndex, again: output.json.alreadySubmitted !== true }).toEqual({ itemIndex, again: refused });
+		if (!refused && firstAccount[itemIndex].outcome === 'task') expect(output.json.taskId).toBe(first.output?.[itemIndex].json.taskId);
+		if (!refused && firstAccount[itemIndex].outcome === 'error') expect(output.json.taskId).toBe('');
+	});
+	expect(both.every((item) => item.tasks <= 1)).toBe(true);
+});
+
+test('Retry On Fail runs the node again: only the items that never left are sent', async () => {
+	api.fail({ status: 500, match: `${faultItemUrl(2)}"` });
+	const run = workflow({ ...imageSwap, options: { concurrency: 1 } });
+	const result = await run(itemsOf(5), { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+	expect(result.status).toBe('success');
+	// first try: 0, 1, 2 (HTTP 500: may have been taken), stop; second try: 3, 4
+	expect(sentUrls()).toEqual([0, 1, 2, 3, 4].map(faultItemUrl));
+	expect(result.output?.map((item) => [item.json.alreadySubmitted, item.json.taskId === ''])).toEqual([
+		[true, false],
+		[true, false],
+		[true, true],
+		[false, false],
+		[false, false],
+	]);
+});
+
+test('a request the API refused is sent again by the next run', async () => {
+	api.fail({ status: 402, body: { code: 402, message: 'Insufficient credits' } });
+	const run = workflow();
+	const first = await run(itemsOf(1), { continueOnFail: true });
+	expect(first.output?.[0].json.error).toBe('Insufficient credits');
+	const second = await run(itemsOf(1));
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+	expect(api.apiRequests()).toHaveLength(2);
+});
+
+test('identical items in one batch are sent once', async () => {
+	const run = workflow();
+	const items = [{ json: { url: SOURCE_URL } }, { json: { url: SOURCE_URL } }, { json: { url: `${SOURCE_URL}?other` } }];
+	const result = await run(items);
+	expect(api.apiRequests()).toHaveLength(2);
+	expect(result.output?.map((item) => item.json.alreadySubmitted)).toEqual([false, true, false]);
+	expect(result.output?.[1].json.taskId).toBe(result.output?.[0].json.taskId);
+});
+
+test('an uploaded file counts by its bytes: another name is the same request, other bytes are not', async () => {
+	const binarySwap = { resource: 'image', operation: 'swapFace', sourceImageInput: 'binary', faceImageUrl: FACE_URL };
+	const run = workflow(binarySwap);
+	await run([{ binary: { data: photoFile } }]);
+	const renamed = await run([{ binary: { data: { ...photoFile, fileName: 'renamed.png' } } }]);
+	expect(renamed.output?.[0].json.alreadySubmitted).toBe(true);
+	const other = await run([{ binary: { data: { ...faceFile, mimeType: 'image/png' } } }]);
+	expect(other.output?.[0].json.alreadySubmitted).toBe(false);
+	expect(api.apiRequests()).toHaveLength(2);
+});
+
+test('the callback URL is not part of the request: changing it does not send the task again', async () => {
+	const run = workflow();
+	await run(itemsOf(1));
+	const second = await run(itemsOf(1), { parameters: { ...imageSwap, webhookUrl: 'https://n8n.example.com/webhook/x/task_callback' } as never });
+	expect(second.output?.[0].json.alreadySubmitted).toBe(true);
+});
+
+test('the window: recognised the next UTC day, sent again the day after', async () => {
+	const run = workflow();
+	const day = 86_400_000;
+	const start = Date.UTC(2026, 10, 26, 23, 0);
+	const now = jest.spyOn(Date, 'now').mockReturnValue(start);
+	await run(itemsOf(1));
+	now.mockReturnValue(start + day);
+	expect((await run(itemsOf(1))).output?.[0].json.alreadySubmitted).toBe(true);
+	now.mockReturnValue(start + 2 * day);
+	expect((await run(itemsOf(1))).output?.[0].json.alreadySubmitted).toBe(false);
+	expect(api.apiRequests()).toHaveLength(2);
+});
+
+test('Skip Already Submitted off: identical requests are sent again and the store is not used', async () => {
+	const run = workflow({ ...imageSwap, options: { skipAlreadySubmitted: false } });
+	await run(itemsOf(2));
+	const calls = processedData.calls;
+	const second = await run(itemsOf(2));
+	expect(second.output?.map((item) => item.json.alreadySubmitted)).toEqual([false, false]);
+	expect(api.apiRequests()).toHaveLength(4);
+	expect(processedData.calls).toBe(calls);
+});
+
+test('the records of a batch are written one store call at a time, none lost', async () => {
+	// the in-memory store rewrites its one record after a round trip, as n8n's database does: two
+	// calls at once would lose records, and the re-run would send those again
+	const run = workflow({ ...imageSwap, options: { concurrency: 10 } });
+	const calls = processedData.calls;
+	expect((await run(itemsOf(40))).status).toBe('success');
+	expect(processedData.calls - calls).toBeLessThan(40);
+	const again = await run(itemsOf(40));
+	expect(again.output?.every((item) => item.json.alreadySubmitted === true)).toBe(true);
+	expect(api.apiRequests()).toHaveLength(40);
+});
+
+test('when the store cannot be written, the item fails with a clear error and nothing is sent', async () => {
+	processedData.failWith = new Error('database is locked');
+	const result = await workflow()(itemsOf(1));
+	expect(result.error?.message).toBe(
+		"Could not record the request in n8n's database before sending it, so it was not sent: database is locked",
+	);
+	expect(result.error?.description).toContain('Skip Already Submitted');
+	expect(api.apiRequests()).toHaveLength(0);
+});
+
+test('Wait for Result: an already submitted request does not pause the execution', async () => {
+	const run = workflow({ ...imageSwap, resultMode: 'wait' });
+	const first = await run(itemsOf(1));
+	expect(first.status).toBe('waiting');
+	const second = await run(itemsOf(1));
+	expect(second.status).toBe('success');
+	expect(second.output?.[0].json).toMatchObject({
+		alreadySubmitted: true,
+		taskId: api.tasks[0].taskId,
+		success: false,
+		timedOut: false,
+	});
+	expect(api.apiRequests()).toHaveLength(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * n8n's processed-data store for in-process runs. n8n's server backs it with a database table
+ * (`DeduplicationHelper` over `ProcessedDataRepository`); this keeps the same record in memory with
+ * the same rules for mode "entries": one record per workflow and scope, values stored as MD5
+ * hashes, a read-compare-rewrite per call, the oldest dropped past `maxEntries`. The end-to-end
+ * tests use n8n's real one on SQLite and Postgres.
+ */
+import { createHash } from 'node:crypto';
+
+import { DataDeduplicationService } from 'n8n-core';
+import type {
+	DeduplicationItemTypes,
+	DeduplicationScope,
+	ICheckProcessedContextData,
+	ICheckProcessedOptions,
+	IDataDeduplicator,
+	IDeduplicationOutput,
+} from 'n8n-workflow';
+
+function recordKey(scope: DeduplicationScope, context: ICheckProcessedContextData): string {
+	return `${context.workflow.id}|${scope === 'node' ? `n:${context.node?.id}` : ''}`;
+}
+
+const hash = (value: DeduplicationItemTypes) => createHash('md5').update(value.toString()).digest('base64');
+
+class InMemoryProcessedData implements IDataDeduplicator {
+	readonly records = new Map<string, string[]>();
+	/** Every call, for tests that count them. */
+	calls = 0;
+	/** Makes the next calls fail, as a database that is down. */
+	failWith: Error | undefined;
+
+	private async access(): Promise<void> {
+		this.calls++;
+		if (this.failWith) throw this.failWith;
+	}
+
+	/** Like the database: the record is read, and written back after a round trip. */
+	private async rewrite(key: string, change: (stored: string[]) => void): Promise<void> {
+		const stored = [...(this.records.get(key) ?? [])];
+		change(stored);
+		await new Promise((resolve) => setImmediate(resolve));
+		this.records.set(key, stored);
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		context: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		await this.access();
+		const output: IDeduplicationOutput = { new: [], processed: [] };
+		await this.rewrite(recordKey(scope, context), (stored) => {
+			const known = new Set(stored);
+			for (const item of items) {
+				const value = hash(item);
+				if (known.has(value)) output.processed.push(item);
+				else {
+					output.new.push(item);
+					stored.push(value);
+				}
+			}
+			if (options.maxEntries) stored.splice(0, Math.max(0, stored.length - options.maxEntries));
+		});
+		return output;
+	}
+
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		context: ICheckProcessedContextData,
+	): Promise<void> {
+		await this.access();
+		await this.rewrite(recordKey(scope, context), (stored) => {
+			for (const item of items) {
+				const index = stored.indexOf(hash(item));
+				if (index !== -1) stored.splice(index, 1);
+			}
+		});
+	}
+
+	async clearAllProcessedItems(scope: DeduplicationScope, context: ICheckProcessedContextData): Promise<void> {
+		this.records.delete(recordKey(scope, context));
+	}
+
+	async getProcessedDataCount(scope: DeduplicationScope, context: ICheckProcessedContextData): Promise<number> {
+		return this.records.get(recordKey(scope, context))?.length ?? 0;
+	}
+}
+
+export const processedData = new InMemoryProcessedData();
+void DataDeduplicationService.init(processedData);
