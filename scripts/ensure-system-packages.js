@@ -1,15 +1,16 @@
 // What the end-to-end tests need from the system: Chromium for the editor test (driven by
-// playwright-core) and GraphicsMagick for n8n's Edit Image node in the face-reference example
-// (n8n's Docker image ships it). Installs what is missing from Debian's packages when this user
+// playwright-core), GraphicsMagick for n8n's Edit Image node in the face-reference example
+// (n8n's Docker image ships it), PostgreSQL and Redis for the queue-mode tests (the tests start
+// their own servers on loopback). Installs what is missing from Debian's packages when this user
 // may (root, as in CI); otherwise says what to do.
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-function hasCommand(command) {
+function hasCommand(command, versionFlag = 'version') {
 	try {
-		execFileSync(command, ['version'], { stdio: 'ignore' });
+		execFileSync(command, [versionFlag], { stdio: 'ignore' });
 		return true;
 	} catch {
 		return false;
@@ -19,6 +20,11 @@ function hasCommand(command) {
 const missing = [];
 if (!fs.existsSync(CHROMIUM)) missing.push({ pkg: 'chromium', why: `Chromium not found at ${CHROMIUM} (or set CHROMIUM_PATH)` });
 if (!hasCommand('gm')) missing.push({ pkg: 'graphicsmagick', why: 'GraphicsMagick (gm) not found' });
+const postgresRoot = '/usr/lib/postgresql';
+const hasPostgres =
+	fs.existsSync(postgresRoot) && fs.readdirSync(postgresRoot).some((v) => fs.existsSync(`${postgresRoot}/${v}/bin/postgres`));
+if (!hasPostgres) missing.push({ pkg: 'postgresql', why: `PostgreSQL server not found in ${postgresRoot}` });
+if (!hasCommand('redis-server', '--version')) missing.push({ pkg: 'redis-server', why: 'Redis (redis-server) not found' });
 
 if (missing.length > 0) {
 	const packages = missing.map((m) => m.pkg).join(' ');

@@ -35,20 +35,22 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /**
  * Starts n8n. `userFolder` holds its settings, database and installed community packages.
- * Returns its URL, the log file and stop().
+ * `command`: `start` (the main process, default), or in queue mode `webhook` or `worker` (a worker
+ * answers on its health-check port, which `port` then is). Returns its URL, the log file and stop().
  */
-async function startN8n({ userFolder, port, env = {}, logFile, readyTimeoutMs = 180_000 }) {
+async function startN8n({ userFolder, port, env = {}, logFile, command = 'start', readyTimeoutMs = 180_000 }) {
 	const runtime = ensureRuntime();
 	port = port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	fs.mkdirSync(userFolder, { recursive: true });
 	const log = fs.openSync(logFile ?? path.join(userFolder, 'n8n.log'), 'a');
-	const child = spawn(runtime.node, [runtime.n8n, 'start'], {
+	const worker = command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {};
+	const child = spawn(runtime.node, [runtime.n8n, command], {
 		env: {
 			PATH: `${path.dirname(runtime.node)}${path.delimiter}${process.env.PATH}`,
 			HOME: process.env.HOME,
 			N8N_USER_FOLDER: userFolder,
-			N8N_PORT: String(port),
+			N8N_PORT: String(command === 'worker' ? await freePort() : port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
@@ -67,6 +69,7 @@ async function startN8n({ userFolder, port, env = {}, logFile, readyTimeoutMs = 
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			N8N_LOG_LEVEL: 'info',
+			...worker,
 			...env,
 		},
 		stdio: ['ignore', log, log],

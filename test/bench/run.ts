@@ -4,10 +4,14 @@
  * LATENCY_MS, and side by side in one run:
  * 1. 500 items through Image > Swap Face (submit mode) at the default concurrency and at 1, against
  *    the same 500 calls made by n8n's HTTP Request node with its batching at the same concurrency;
+ *    The Aifaceswap node runs twice: with Skip Already Submitted (the default: every request is
+ *    recorded in n8n's database before it leaves) and without.
  * 2. 500 callbacks posted 20 at a time to the Aifaceswap Trigger, to a minimal community trigger
  *    (test/bench/minimal-trigger: the floor for any community trigger) and to n8n's Webhook node,
  *    each followed by a No Operation node, counting the executions that every accepted callback
  *    started.
+ * 3. The same callbacks to the Aifaceswap Trigger in queue mode (Postgres, Redis, main, a webhook
+ *    process and two workers), beside the single-process figure of part 2.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +22,7 @@ import type { INode } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../../nodes/Aifaceswap/actions/common.descriptions';
 import { N8nServer } from '../e2e/n8n-server';
+import { QueueStack } from '../support/queue-stack';
 import type { WorkflowFile } from '../e2e/n8n-server';
 import { AIFACESWAP, AIFACESWAP_TRIGGER, BATCH_NODE, batchWorkflow, triggerWorkflow } from '../e2e/workflows';
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
@@ -27,11 +32,12 @@ const LATENCY_MS = 100;
 // BENCH_ITEMS, BENCH_PARTS (submit,callbacks) and BENCH_NODE_OPTIONS (for n8n's Node.js, e.g.
 // --cpu-prof) are for looking into one figure; the README's figures use the defaults.
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
-const PARTS = (process.env.BENCH_PARTS ?? 'submit,callbacks').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'submit,callbacks,queue').split(',');
 const CALLBACKS = 500;
 const CALLBACK_CONCURRENCY = 20;
 const CALLBACK_ROUNDS = 3;
 const MINIMAL_TRIGGER = 'n8n-nodes-bench-minimal-trigger.minimalTrigger';
+const SKIP_OFF = 'Aifaceswap, Skip Already Submitted off';
 
 const api = new MockAifaceswapApi();
 const n8n = new N8nServer('bench', {
@@ -66,7 +72,7 @@ interface BatchFigure {
 	maxInFlight: number;
 }
 
-function aifaceswapNode(concurrency: number): Pick<INode, 'type' | 'parameters'> & Partial<INode> {
+function aifaceswapNode(concurrency: number, skipAlreadySubmitted = true): Pick<INode, 'type' | 'parameters'> & Partial<INode> {
 	return {
 		type: AIFACESWAP,
 		parameters: {
@@ -74,7 +80,7 @@ function aifaceswapNode(concurrency: number): Pick<INode, 'type' | 'parameters'>
 			operation: 'swapFace',
 			sourceImageUrl: '={{ $json.url }}',
 			faceImageUrl: FACE_URL,
-			options: { concurrency },
+			options: { concurrency, skipAlreadySubmitted },
 		},
 	};
 }
@@ -157,20 +163,20 @@ interface CallbackTarget {
 	drainMs: number[];
 }
 
-async function deployTarget(name: string, type: string): Promise<CallbackTarget> {
+async function deployTarget(name: string, type: string, server = n8n, webhookBase = n8n.url): Promise<CallbackTarget> {
 	const webhookId = randomUUID();
 	let workflow: WorkflowFile;
-	let url = `${n8n.url}/webhook/${webhookId}/task_callback`;
+	let url = `${webhookBase}/webhook/${webhookId}/task_callback`;
 	if (type === 'n8n-nodes-base.webhook') {
 		const webhookPath = `bench-callback-${webhookId}`;
-		url = `${n8n.url}/webhook/${webhookPath}`;
+		url = `${webhookBase}/webhook/${webhookPath}`;
 		workflow = triggerWorkflow({ name: `bench ${name}`, webhookId, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } });
 		workflow.nodes[0] = { ...workflow.nodes[0], type, typeVersion: 2 };
 	} else {
 		workflow = triggerWorkflow({ name: `bench ${name}`, webhookId, parameters: {} });
 		workflow.nodes[0] = { ...workflow.nodes[0], type };
 	}
-	const { id } = await n8n.importWorkflow(workflow, { activate: true });
+	const { id } = await server.importWorkflow(workflow, { activate: true });
 	return { name, url, workflowId: id, rates: [], accepted: 0, executions: 0, drainMs: [] };
 }
 
@@ -195,23 +201,23 @@ async function postCallbacks(url: string, count: number, tag: string): Promise<{
 	return { accepted, ms: performance.now() - started };
 }
 
-async function waitForExecutions(workflowId: string, expected: number): Promise<number> {
+async function waitForExecutions(workflowId: string, expected: number, server = n8n): Promise<number> {
 	const deadline = Date.now() + 300_000;
 	let count = 0;
 	while (Date.now() < deadline) {
-		count = await n8n.executionCount(workflowId);
-		const finished = await n8n.executionCount(workflowId, ['success', 'error', 'crashed']);
+		count = await server.executionCount(workflowId);
+		const finished = await server.executionCount(workflowId, ['success', 'error', 'crashed']);
 		if (count >= expected && finished === count) return count;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	return count;
 }
 
-async function runCallbacks(targets: CallbackTarget[]): Promise<void> {
+async function runCallbacks(targets: CallbackTarget[], server = n8n): Promise<void> {
 	for (const target of targets) {
 		const warm = await postCallbacks(target.url, 20, `warmup-${target.name}`);
 		target.accepted += warm.accepted;
-		await waitForExecutions(target.workflowId, target.accepted);
+		await waitForExecutions(target.workflowId, target.accepted, server);
 	}
 	for (let round = 0; round < CALLBACK_ROUNDS; round++) {
 		// a different order each round, so no target always goes first
@@ -221,7 +227,7 @@ async function runCallbacks(targets: CallbackTarget[]): Promise<void> {
 			target.accepted += accepted;
 			target.rates.push((accepted / ms) * 1000);
 			const drainStarted = performance.now();
-			target.executions = await waitForExecutions(target.workflowId, target.accepted);
+			target.executions = await waitForExecutions(target.workflowId, target.accepted, server);
 			target.drainMs.push(performance.now() - drainStarted + ms);
 		}
 	}
@@ -246,6 +252,7 @@ export async function main(): Promise<void> {
 	for (const concurrency of PARTS.includes('submit') ? [DEFAULT_CONCURRENCY, 1] : []) {
 		log(`Submit mode, ${ITEMS} items at concurrency ${concurrency}...`);
 		batches.push(await runBatch('Aifaceswap', concurrency, withCredential(aifaceswapNode(concurrency))));
+		batches.push(await runBatch(SKIP_OFF, concurrency, withCredential(aifaceswapNode(concurrency, false))));
 		if (!process.env.BENCH_SKIP_HTTP) batches.push(await runBatch('HTTP Request', concurrency, httpRequestNode(concurrency)));
 	}
 
@@ -258,8 +265,20 @@ export async function main(): Promise<void> {
 			]
 		: [];
 	if (targets.length > 0) await runCallbacks(targets);
-
 	await n8n.stop();
+
+	let queueTarget: CallbackTarget | undefined;
+	if (PARTS.includes('queue')) {
+		log('Callbacks in queue mode (Postgres, Redis, main, webhook process, 2 workers)...');
+		const stack = new QueueStack('bench-queue', { workers: 2, env: { N8N_LOG_LEVEL: 'warn' } });
+		await stack.start();
+		try {
+			queueTarget = await deployTarget('Aifaceswap Trigger, queue mode', AIFACESWAP_TRIGGER, stack.main, stack.webhook.url);
+			await runCallbacks([queueTarget], stack.main);
+		} finally {
+			await stack.stop();
+		}
+	}
 	await api.stop();
 
 	const lines: string[] = [];
@@ -267,12 +286,13 @@ export async function main(): Promise<void> {
 	lines.push('');
 	lines.push(`Submit mode, ${ITEMS} items (Image > Swap Face) in one execution:`);
 	lines.push('');
-	lines.push('| node | concurrency | most in flight | node time | latency bound | node / bound | workflow wall time | vs HTTP Request |');
-	lines.push('|---|---|---|---|---|---|---|---|');
+	lines.push('| node | concurrency | most in flight | node time | latency bound | node / bound | workflow wall time | vs HTTP Request | vs Skip Already Submitted off |');
+	lines.push('|---|---|---|---|---|---|---|---|---|');
 	for (const figure of batches) {
 		const http = batches.find((b) => b.name === 'HTTP Request' && b.concurrency === figure.concurrency) ?? figure;
+		const off = batches.find((b) => b.name === SKIP_OFF && b.concurrency === figure.concurrency) ?? figure;
 		lines.push(
-			`| ${figure.name} | ${figure.concurrency} | ${figure.maxInFlight} | ${seconds(figure.nodeMs)} s | ${seconds(figure.boundMs)} s | ${(figure.nodeMs / figure.boundMs).toFixed(3)} | ${seconds(figure.wallMs)} s | ${(figure.nodeMs / http.nodeMs).toFixed(3)} |`,
+			`| ${figure.name} | ${figure.concurrency} | ${figure.maxInFlight} | ${seconds(figure.nodeMs)} s | ${seconds(figure.boundMs)} s | ${(figure.nodeMs / figure.boundMs).toFixed(3)} | ${seconds(figure.wallMs)} s | ${(figure.nodeMs / http.nodeMs).toFixed(3)} | ${figure.name.startsWith('Aifaceswap') ? (figure.nodeMs / off.nodeMs).toFixed(3) : ''} |`,
 		);
 	}
 	if (targets.length > 0) {
@@ -289,6 +309,18 @@ export async function main(): Promise<void> {
 			`| ${target.name} | ${rate.toFixed(0)} | ${target.rates.map((r) => r.toFixed(0)).join(' / ')} | ${(rate / minimal).toFixed(3)} | ${(rate / webhook).toFixed(3)} | ${target.accepted} | ${target.executions} | ${target.accepted - target.executions} |`,
 		);
 	}
+	}
+	if (queueTarget) {
+		const single = targets.find((target) => target.name === 'Aifaceswap Trigger');
+		const rate = median(queueTarget.rates);
+		lines.push('');
+		lines.push(`Callbacks to the Aifaceswap Trigger in queue mode (the webhook process takes them, two workers run the executions), as above:`);
+		lines.push('');
+		lines.push('| target | callbacks/s (median) | rounds | vs single process | accepted | executions | lost |');
+		lines.push('|---|---|---|---|---|---|---|');
+		lines.push(
+			`| ${queueTarget.name} | ${rate.toFixed(0)} | ${queueTarget.rates.map((r) => r.toFixed(0)).join(' / ')} | ${single ? (rate / median(single.rates)).toFixed(3) : 'n/a'} | ${queueTarget.accepted} | ${queueTarget.executions} | ${queueTarget.accepted - queueTarget.executions} |`,
+		);
 	}
 	lines.push('');
 	lines.push('Accepted and executions include the 20 warm-up callbacks per target. "node time" is the node\'s executionTime in n8n\'s run data; the wall time adds the Webhook and Split Out nodes and n8n\'s own work.');

@@ -2,6 +2,7 @@
  * A real n8n (the pinned version, on Node 24) with this package installed as a community package,
  * on loopback with a fresh user folder, driven over its REST API like a user's browser would.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -12,6 +13,8 @@ import type { IConnections, IDataObject, INode, IRunExecutionData } from 'n8n-wo
 const { installPackage } = require('../../scripts/install-package');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n } = require('../../scripts/n8n-instance');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureRuntime } = require('../../scripts/n8n-runtime');
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-1' };
 
@@ -32,36 +35,73 @@ export interface Execution {
 	workflowId: string;
 }
 
+/** The user folder of an n8n the tests start by this name (settings, database, installed packages). */
+export function userFolderOf(name: string): string {
+	return path.resolve(__dirname, '..', '..', '.cache', 'e2e', name);
+}
+
+/** Makes a fresh user folder with this package installed the way users install it. */
+export function prepareUserFolder(userFolder: string, extraPackages: string[] = []): void {
+	fs.rmSync(userFolder, { recursive: true, force: true });
+	installPackage(userFolder);
+	for (const packageDir of extraPackages) installPackage(userFolder, packageDir);
+}
+
 export class N8nServer {
 	url = '';
 	userFolder: string;
+	private port?: number;
 	private stopN8n?: () => Promise<void>;
 	private cookie = '';
 
-	/** `env`: more n8n settings; `extraPackages`: folders of other community packages to install too. */
+	/**
+	 * `env`: more n8n settings; `extraPackages`: folders of other community packages to install too;
+	 * `logName`: the log file in the user folder (several processes can share one folder).
+	 */
 	constructor(
 		readonly name: string,
-		private readonly options: { env?: Record<string, string>; extraPackages?: string[] } = {},
+		private readonly options: { env?: Record<string, string>; extraPackages?: string[]; logName?: string } = {},
 	) {
-		this.userFolder = path.resolve(__dirname, '..', '..', '.cache', 'e2e', name);
+		this.userFolder = userFolderOf(name);
 	}
 
 	get logFile(): string {
-		return path.join(this.userFolder, 'n8n.log');
+		return path.join(this.userFolder, this.options.logName ?? 'n8n.log');
 	}
 
+	/** Starts n8n with a fresh user folder and sets up the owner. */
 	async start(): Promise<void> {
-		fs.rmSync(this.userFolder, { recursive: true, force: true });
-		installPackage(this.userFolder);
-		for (const packageDir of this.options.extraPackages ?? []) installPackage(this.userFolder, packageDir);
-		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile, env: this.options.env });
-		this.url = n8n.url;
-		this.stopN8n = n8n.stop;
+		prepareUserFolder(this.userFolder, this.options.extraPackages);
+		await this.launch();
 		await this.rest('POST', '/rest/owner/setup', OWNER);
+	}
+
+	private async launch(): Promise<void> {
+		const n8n = await startN8n({ userFolder: this.userFolder, logFile: this.logFile, env: this.options.env, port: this.port });
+		this.url = n8n.url;
+		this.port = n8n.port;
+		this.stopN8n = n8n.stop;
+	}
+
+	/** Stops n8n and starts it again on the same port, folder and database, as a user's restart does. */
+	async restart(): Promise<void> {
+		await this.stop();
+		await this.launch();
+		await this.rest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	}
 
 	async stop(): Promise<void> {
 		await this.stopN8n?.();
+	}
+
+	/** Rows of n8n's SQLite database (read with the Node.js that runs n8n, which has node:sqlite). */
+	sqlite(query: string): IDataObject[] {
+		const database = path.join(this.userFolder, '.n8n', 'database.sqlite');
+		const script = `const { DatabaseSync } = require('node:sqlite');
+			const db = new DatabaseSync(process.argv[1], { readOnly: true });
+			process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all()));`;
+		const output = execFileSync(ensureRuntime().node, ['--no-warnings', '-e', script, database, query], { encoding: 'utf8' });
+		return JSON.parse(output) as IDataObject[];
 	}
 
 	async rest<T = IDataObject>(method: string, urlPath: string, body?: unknown): Promise<T> {

@@ -90,7 +90,7 @@ describe('every operation in submit mode', () => {
 	test('image swapFace from URLs', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.source }}', faceImageUrl: FACE_URL, webhookUrl: 'https://example.com/callback' });
 		const answer = await callWebhook(webhookPath, { source: SOURCE_URL });
-		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2 }] });
+		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false }] });
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: 'https://example.com/callback' });
 	});
 
@@ -119,13 +119,13 @@ describe('every operation in submit mode', () => {
 
 	test('image swapMultipleFaces', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 2, faceImageUrl: FACE_URL }, { index: 0, faceImageUrl: FACE_URL_2 }] } });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5 }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: [FACE_URL, FACE_URL_2], index: [2, 0] });
 	});
 
 	test('video swapFace', async () => {
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4 }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
 
@@ -150,7 +150,7 @@ describe('every operation in submit mode', () => {
 			enhance: 2,
 		});
 		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body.ref_info).toEqual([
 			{ face_ref: base64, face_url: FACE_URL },
 			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
@@ -164,7 +164,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		api.files.serve('tail.mp4', { bytes: file });
 		const sourceVideoUrl = `${api.url}/files/tail.mp4`;
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL, enhance: 0 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5 }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: sourceVideoUrl, face_image: FACE_URL, duration: 61.5, enhance: 0 });
 		expect(api.files.bytesSent('tail.mp4')).toBe(65_536 + file.length - (32 + 8 + 20 * 1024 * 1024));
 	});
@@ -175,7 +175,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		const references = { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] };
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl, references, enhance: 0 });
 		// (1 face + 1 + enhance 0) x 2 x 7.5 s
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5 }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5, alreadySubmitted: false }]);
 		expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
 	});
 
@@ -335,7 +335,7 @@ describe('wait mode', () => {
 		expect(done.status).toBe('success');
 		const [item] = nodeOutput(done, 'Aifaceswap');
 		const task = api.tasks[0];
-		expect(item.json).toEqual({ taskId: task.taskId, credits: 2, estimatedCredits: 2, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
+		expect(item.json).toEqual({ taskId: task.taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
 		expect(api.callbacks[0]).toMatchObject({ status: 200, answer: '{"received":true}' });
 	});
@@ -368,6 +368,7 @@ describe('wait mode', () => {
 			taskId: api.tasks[0].taskId,
 			credits: 2,
 			estimatedCredits: 2,
+			alreadySubmitted: false,
 			type: 1,
 			success: false,
 			resultUrl: '',
@@ -402,6 +403,27 @@ describe('a batch meeting every fault at once', () => {
 		const account = accountItems(api, output, ITEMS);
 		expect(account.map(({ statuses: _s, ...rest }) => rest)).toEqual(plannedAccount(ITEMS).map(({ statuses: _s, ...rest }) => rest));
 		expect(account.filter((item) => !resentOnlyWhenRefused(item))).toEqual([]);
+
+		// the same batch again: only what the API certainly refused (HTTP 503 every time) is sent
+		const firstRequests = api.apiRequests().length;
+		await callWebhook(batchPath, { items: Array.from({ length: ITEMS }, (_, i) => ({ url: faultItemUrl(i) })) });
+		const second = nodeOutput(await n8n.waitForExecution(id, { count: 2 }), BATCH_NODE);
+		const resent = new Set(api.apiRequests().slice(firstRequests).map((r) => Number(/\?item=(\d+)$/.exec(String(r.body.source_image))?.[1])));
+		const refused = account.filter((item) => item.case === 'HTTP 503 on every attempt').map((item) => item.itemIndex);
+		expect([...resent].sort((a, b) => a - b)).toEqual(refused);
+		second.forEach((item, itemIndex) => {
+			if (refused.includes(itemIndex)) return;
+			expect(item.json).toMatchObject({ alreadySubmitted: true, credits: 0 });
+			if (account[itemIndex].outcome === 'task') expect(item.json.taskId).toBe(output[itemIndex].json.taskId);
+		});
+		// where n8n keeps the records: its processed_data table, one row for this node of this workflow
+		const nodeId = (await n8n.rest<{ nodes: Array<{ id: string; name: string }> }>('GET', `/rest/workflows/${id}`)).nodes.find((node) => node.name === BATCH_NODE)?.id;
+		const rows = n8n.sqlite(`select workflowId, context, value from processed_data where workflowId = '${id}'`);
+		expect(rows.map((row) => ({ ...row, value: undefined }))).toEqual([{ workflowId: id, context: `n:${nodeId}`, value: undefined }]);
+		const stored = JSON.parse(String(rows[0].value)) as { mode: string; data: string[] };
+		expect(stored.mode).toBe('entries');
+		// two values (today, yesterday) per item that was not certainly refused
+		expect(stored.data).toHaveLength(2 * (ITEMS - refused.length));
 	});
 });
 
@@ -449,7 +471,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('1-swap-face-submit.json', true), { activate: true });
 		api.autoCallback = true;
 		const answer = await callWebhook('example-1-swap-face-submit.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false }]);
 		const execution = await n8n.waitForExecution(triggerWorkflowId);
 		const [result] = nodeOutput(execution, 'Result');
 		expect(result.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true });
@@ -471,14 +493,14 @@ describe('the example workflows', () => {
 	test('detect faces, then swap the first and the last', async () => {
 		await n8n.importWorkflow(load('4-detect-faces-then-swap-several.json', true), { activate: true });
 		const answer = await callWebhook('example-4-detect-faces-then-swap-several.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, alreadySubmitted: false }]);
 		expect(api.apiRequests('multi_faceswap')[0].body.index).toEqual([0, 2]);
 	});
 
 	test('video swap within its Max Credits', async () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5, alreadySubmitted: false }]);
 	});
 
 	test('face references cut from a video frame with Edit Image, then a multiple video face swap', async () => {
@@ -489,7 +511,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('6-video-face-references.json', true), { activate: true });
 		const answer = await callWebhook('example-6-video-face-references.json', {});
 		// (2 faces + 1 + enhance 0) x 2 x 8 s
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8 }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8, alreadySubmitted: false }]);
 		const [extract] = api.apiRequests('extract_base64_face');
 		expect(Buffer.from(extract.body.base64_img as string, 'base64').equals(frame)).toBe(true);
 		const refs = api.apiRequests('multi_video_faceswap')[0].body.ref_info as Array<{ face_ref: string }>;
