@@ -112,7 +112,9 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'concurrency', 'waitLimit']);
+		// `skipAlreadySubmitted` goes beyond the contract: an addition, on by default (README)
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'skipAlreadySubmitted', 'concurrency', 'waitLimit']);
+		expect(options.find((o) => o.name === 'skipAlreadySubmitted')).toMatchObject({ type: 'boolean', default: true });
 		for (const operation of ['extractFaces']) {
 			for (const resource of ['image', 'video']) {
 				const extractOptions = property(resource, operation, 'options').options as INodeProperties[];

@@ -160,11 +160,24 @@ describe('Continue On Fail and pairedItem', () => {
 		expect(result.error?.description).toBe(`Tasks already sent for other items in this run: item 0: ${api.tasks[0].taskId}.`);
 	});
 
-	test('without Continue On Fail, items already in flight finish and their task IDs are in the error', async () => {
+	test('without Continue On Fail, earlier items finish and their task IDs are in the error; later ones are not sent', async () => {
 		const result = await run({ parameters: parameters as never, items });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('Source Image URL (sourceImageUrl) is not a valid URL: "not-a-url".');
-		// items 0 and 2 had started together with item 1 (default concurrency 5)
+		// items 0 and 2 had started together with item 1 (default concurrency 5); item 2 was not sent yet
+		expect(api.apiRequests().map((r) => r.body.source_image)).toEqual([SOURCE_URL]);
+		expect(result.error?.description).toBe(`Tasks already sent for other items in this run: item 0: ${api.tasks[0].taskId}.`);
+		// item 2 is not recorded as submitted: the next run sends it
+		const again = await run({ parameters: parameters as never, items: [items[2]], workflowId: result.workflow.id });
+		expect(again.output?.[0].json.alreadySubmitted).toBe(false);
+	});
+
+	test('without Continue On Fail, a request already in flight for a later item finishes', async () => {
+		api.fail({ status: 400, body: { code: 400, message: 'face not detected' }, match: `${SOURCE_URL}?0"`, delayMs: 300 });
+		const slowFirst = [0, 1, 2].map((i) => ({ json: { url: `${SOURCE_URL}?${i}` } }));
+		const result = await run({ parameters: { ...parameters, sourceImageUrl: '={{ $json.url }}' } as never, items: slowFirst });
+		expect(result.error?.message).toBe('face not detected');
+		// items 1 and 2 were answered while item 0 waited for its answer
 		expect(api.tasks).toHaveLength(2);
 		for (const task of api.tasks) expect(result.error?.description).toContain(task.taskId);
 	});

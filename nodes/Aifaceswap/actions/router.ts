@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../helpers/errors';
 import { submitAndWait } from '../helpers/wait';
-import { startRun } from '../transport';
+import { RunStoppedError, startRun, stopRun } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as image from './image/Image.resource';
 import type { AifaceswapType } from './node.type';
@@ -41,9 +41,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
 
-	startRun(this, { concurrency });
-	// A fixed number of workers take the next item as soon as they are free: at most `concurrency`
-	// requests (and their binary uploads) are in flight. Each output goes to its input's slot.
+	const stopOnFailure = !this.continueOnFail();
+	startRun(this, { concurrency, stopOnFailure });
+	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
+	// requests are in flight (the transport's limit), as many items are prepared and wait, so a
+	// request leaves the moment a slot frees. Each output goes to its input's slot.
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;
@@ -51,12 +53,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const result = await execute.call(this, itemIndex);
 				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
 			} catch (error) {
-				if (this.continueOnFail()) outputs[itemIndex] = errorItem(error as Error, itemIndex);
-				else failures.push({ itemIndex, error });
+				if (error instanceof RunStoppedError) continue; // never sent: the run stopped before it
+				if (!stopOnFailure) outputs[itemIndex] = errorItem(error as Error, itemIndex);
+				else {
+					failures.push({ itemIndex, error });
+					stopRun(this, itemIndex);
+				}
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(2 * concurrency, items.length) }, worker));
 
 	if (failures.length > 0) {
 		// Without Continue On Fail the first failed item stops the run (no new item starts).

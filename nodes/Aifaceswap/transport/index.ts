@@ -4,9 +4,10 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
+	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, randomString, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, randomString, sleep } from 'n8n-workflow';
 
 import type { FieldValue } from '../helpers/inputs';
 import { isUploadFile } from '../helpers/inputs';
@@ -135,17 +136,62 @@ class RequestPacer {
 	}
 }
 
+/**
+ * At most `concurrency` requests to the API at once. Items are prepared (parameters read,
+ * checked, recorded) while they wait for a slot, so a request leaves as soon as one is free.
+ */
+class RequestSlots {
+	private waiting: Array<{ itemIndex: number; resolve: () => void; reject: (error: Error) => void }> = [];
+	private stop: { afterItem: number; reason: Error } | undefined;
+
+	constructor(private free: number) {}
+
+	async acquire(itemIndex: number): Promise<void> {
+		if (this.stop && itemIndex > this.stop.afterItem) throw this.stop.reason;
+		if (this.free > 0) {
+			this.free--;
+			return;
+		}
+		await new Promise<void>((resolve, reject) => this.waiting.push({ itemIndex, resolve, reject }));
+	}
+
+	release(): void {
+		const next = this.waiting.shift();
+		if (next) next.resolve();
+		else this.free++;
+	}
+
+	/** Items after `afterItem` send nothing any more: the ones waiting fail with `reason`. */
+	stopAfter(afterItem: number, reason: Error): void {
+		this.stop = { afterItem: Math.min(afterItem, this.stop?.afterItem ?? afterItem), reason };
+		const { afterItem: limit } = this.stop;
+		for (const waiter of this.waiting.filter((w) => w.itemIndex > limit)) waiter.reject(reason);
+		this.waiting = this.waiting.filter((w) => w.itemIndex <= limit);
+	}
+}
+
+/** The error of a request that was never sent because its run stopped (an earlier item failed). */
+export class RunStoppedError extends NodeOperationError {
+	constructor(node: INode) {
+		super(node, 'Not sent: the run stopped at a failed item');
+	}
+}
+
 /** What one node run (one execute context) shares between its items' requests. */
 class RunState {
 	readonly backoff = new SharedBackoff();
 	readonly pacer: RequestPacer;
+	readonly slots: RequestSlots;
 	private reading: Promise<ICredentialDataDecryptedObject> | undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		concurrency: number,
+		/** Without Continue On Fail, the first failed item stops the run. */
+		readonly stopOnFailure: boolean,
 	) {
 		this.pacer = new RequestPacer(concurrency);
+		this.slots = new RequestSlots(concurrency);
 	}
 
 	/** The credential, read once: n8n would otherwise load and decrypt it twice per item. */
@@ -156,16 +202,27 @@ class RunState {
 
 const stateOfRun = new WeakMap<IExecuteFunctions, RunState>();
 
-/** Starts a run's shared state, for `concurrency` requests in flight at most. */
-export function startRun(ctx: IExecuteFunctions, { concurrency }: { concurrency: number }): void {
-	stateOfRun.set(ctx, new RunState(ctx, concurrency));
+/**
+ * Starts a run's shared state, for `concurrency` requests in flight at most; `stopOnFailure`:
+ * the first failed item stops the run (see stopRun).
+ */
+export function startRun(ctx: IExecuteFunctions, options: { concurrency: number; stopOnFailure: boolean }): void {
+	stateOfRun.set(ctx, new RunState(ctx, options.concurrency, options.stopOnFailure));
+}
+
+/**
+ * Stops a run at a failed item: the requests of later items that were not sent yet never are
+ * (they fail with RunStoppedError); earlier items and requests already sent finish.
+ */
+export function stopRun(ctx: IExecuteFunctions, failedItem: number): void {
+	stateOfRun.get(ctx)?.slots.stopAfter(failedItem, refusal(new RunStoppedError(ctx.getNode())));
 }
 
 /** The run's shared state; a run that was not started (Wait for Result: one item) gets its own. */
 function runState(ctx: IExecuteFunctions): RunState {
 	let state = stateOfRun.get(ctx);
 	if (!state) {
-		state = new RunState(ctx, 1);
+		state = new RunState(ctx, 1, false);
 		stateOfRun.set(ctx, state);
 	}
 	return state;
@@ -271,10 +328,8 @@ export async function apiRequest(
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const run = runState(this);
-	const { backoff, pacer } = run;
 	const credentials = await run.credentials();
 	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
-	const { id = '', name = '' } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${baseUrl}${API_PATH}${endpoint}`,
@@ -284,13 +339,35 @@ export async function apiRequest(
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 
+	await run.slots.acquire(itemIndex);
+	let answered = false;
+	try {
+		const data = await send(this, options, credentials, run, itemIndex);
+		answered = true;
+		return data;
+	} finally {
+		// A failure that stops the run stops it before its slot goes to a later item.
+		if (!answered && run.stopOnFailure) stopRun(this, itemIndex);
+		run.slots.release();
+	}
+}
+
+/** Sends one request; sends it again only when the API certainly did not take it (RETRY). */
+async function send(
+	ctx: IExecuteFunctions,
+	options: IHttpRequestOptions,
+	credentials: ICredentialDataDecryptedObject,
+	{ backoff, pacer }: RunState,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { id = '', name = '' } = ctx.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	for (let attempt = 1; ; attempt++) {
 		await backoff.ready();
 		await pacer.turn();
 		let response: IN8nHttpFullResponse;
 		const sentAt = Date.now();
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
 				credentialsDecrypted: { id: id ?? '', name, type: CREDENTIAL_TYPE, data: { ...credentials } },
 			})) as IN8nHttpFullResponse;
 			pacer.observe(Date.now() - sentAt);
@@ -300,7 +377,7 @@ export async function apiRequest(
 				backoff.pause(backoffMs(attempt));
 				continue;
 			}
-			throw networkError(this, error, itemIndex, attempt);
+			throw networkError(ctx, error, itemIndex, attempt);
 		}
 
 		const parsed = parseJson(response.body);
@@ -313,7 +390,7 @@ export async function apiRequest(
 			continue;
 		}
 		if (response.statusCode >= 400 || typeof parsed !== 'object' || parsed === null || apiCode !== 200) {
-			throw apiError(this, response.statusCode, parsed, itemIndex);
+			throw apiError(ctx, response.statusCode, parsed, itemIndex);
 		}
 		return ((parsed as ApiResponse).data ?? {}) as IDataObject;
 	}
