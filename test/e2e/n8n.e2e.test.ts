@@ -457,8 +457,8 @@ describe('the example workflows', () => {
 		return workflow;
 	}
 
-	test('there are six and every one imports', async () => {
-		expect(files).toHaveLength(6);
+	test('there are seven and every one imports', async () => {
+		expect(files).toHaveLength(7);
 		for (const file of files) {
 			const { id } = await n8n.importWorkflow(load(file, false));
 			const stored = await n8n.rest<{ nodes: unknown[] }>('GET', `/rest/workflows/${id}`);

@@ -3,16 +3,22 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ImageParameters } from '../helpers/inputs';
 import { allowedDownloadHostsOption } from '../../shared/download';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
+import type { ModelInput } from './tool.descriptions';
+import { fillableByModel, notInTool } from './tool.descriptions';
 
 const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
 
-/** The three parameters that choose one image: from a URL, or from a binary property. */
+/**
+ * The three parameters that choose one image: from a URL, or from a binary property. In the AI
+ * Agent tool the URL is the model's to give (`modelInput`).
+ */
 export function imageInputFields(options: {
 	label: string;
 	parameters: ImageParameters;
 	defaultBinaryProperty: string;
 	urlPlaceholder: string;
 	description: string;
+	modelInput: ModelInput;
 }): INodeProperties[] {
 	const { label, parameters, defaultBinaryProperty } = options;
 	return [
@@ -31,17 +37,20 @@ export function imageInputFields(options: {
 			default: 'url',
 			description: `Where the ${label.toLowerCase()} comes from`,
 		},
-		{
-			displayName: parameters.url.label,
-			name: parameters.url.name,
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: options.urlPlaceholder,
-			description: options.description,
-			hint: PUBLIC_URL_HINT,
-			displayOptions: { show: { [parameters.input]: ['url'] } },
-		},
+		...fillableByModel(
+			{
+				displayName: parameters.url.label,
+				name: parameters.url.name,
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: options.urlPlaceholder,
+				description: options.description,
+				hint: PUBLIC_URL_HINT,
+				displayOptions: { show: { [parameters.input]: ['url'] } },
+			},
+			options.modelInput,
+		),
 		{
 			displayName: parameters.binaryProperty.label,
 			name: parameters.binaryProperty.name,
@@ -54,19 +63,17 @@ export function imageInputFields(options: {
 	];
 }
 
+/** A required URL; in the AI Agent tool the model's to give when `modelInput` is set. */
 export function urlField(options: {
 	displayName: string;
 	name: string;
 	description: string;
 	placeholder: string;
-}): INodeProperties {
-	return {
-		...options,
-		type: 'string',
-		default: '',
-		required: true,
-		hint: PUBLIC_URL_HINT,
-	};
+	modelInput?: ModelInput;
+}): INodeProperties[] {
+	const { modelInput, ...field } = options;
+	const property: INodeProperties = { ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
+	return modelInput ? fillableByModel(property, modelInput) : [property];
 }
 
 /** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */
@@ -137,7 +144,8 @@ export const requestOptionsField: INodeProperties = {
 
 /** How a swap delivers its result, and its options: the same on all four swap operations. */
 export const resultFields: INodeProperties[] = [
-	{
+	// Not in the AI Agent tool: a tool call must answer the model, and a paused execution does not.
+	notInTool({
 		displayName: 'Result Mode',
 		name: 'resultMode',
 		type: 'options',
@@ -156,7 +164,7 @@ export const resultFields: INodeProperties[] = [
 			},
 		],
 		default: 'submit',
-	},
+	}),
 	{
 		displayName:
 			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, so n8n must be reachable from the internet (set WEBHOOK_URL if it runs on localhost or behind a proxy). One item per execution.',
@@ -173,7 +181,7 @@ export const resultFields: INodeProperties[] = [
 		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
 		description:
 			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. Leave empty to send no callback.',
-		displayOptions: { show: { resultMode: ['submit'] } },
+		displayOptions: { hide: { resultMode: ['wait'] } },
 	},
 	{
 		displayName: 'Options',

@@ -33,6 +33,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const isSwap = operation === 'swapFace' || operation === 'swapMultipleFaces';
 	if (isSwap && this.getNodeParameter('resultMode', 0, 'submit') === 'wait') {
+		if (this.getNode().type.endsWith('Tool')) {
+			// The tool variant hides Result Mode; a workflow saved with it set still must not pause.
+			throw new NodeOperationError(
+				this.getNode(),
+				'Result Mode "Wait for Result" (resultMode) does not work when the node is an AI Agent\'s tool, so nothing was sent.',
+				{
+					description:
+						'A tool call must answer the agent at once, and Wait for Result pauses the whole execution until the task calls back, so the agent\'s caller would get no answer. Use Submit Only with a Callback URL to an Aifaceswap Trigger workflow.',
+				},
+			);
+		}
 		return await submitAndWait.call(this, execute);
 	}
 

@@ -6,6 +6,7 @@ import type { ImageParameters } from '../../helpers/inputs';
 import { readImage } from '../../helpers/inputs';
 import { apiRequest } from '../../transport';
 import { imageInputFields, requestOptionsField } from '../common.descriptions';
+import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const image: ImageParameters = {
 	input: 'imageInput',
@@ -20,8 +21,10 @@ const properties: INodeProperties[] = [
 		defaultBinaryProperty: 'data',
 		urlPlaceholder: 'https://example.com/group-photo.jpg',
 		description: 'The image whose faces to find',
+		modelInput: MODEL_INPUTS.imageUrl,
 	}),
 	requestOptionsField,
+	toolDescriptionField(TOOL_DESCRIPTIONS.imageExtractFaces),
 ];
 
 export const description = updateDisplayOptions(

@@ -6,6 +6,7 @@ import type { ImageParameters } from '../../helpers/inputs';
 import { readImage } from '../../helpers/inputs';
 import { sendSwap } from '../../helpers/swap';
 import { imageInputFields, resultFields } from '../common.descriptions';
+import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const sourceImage: ImageParameters = {
 	input: 'sourceImageInput',
@@ -26,6 +27,7 @@ const properties: INodeProperties[] = [
 		defaultBinaryProperty: 'data',
 		urlPlaceholder: 'https://example.com/photo.jpg',
 		description: 'The photo whose face is replaced',
+		modelInput: MODEL_INPUTS.targetImageUrl,
 	}),
 	...imageInputFields({
 		label: 'Face Image',
@@ -33,8 +35,10 @@ const properties: INodeProperties[] = [
 		defaultBinaryProperty: 'face',
 		urlPlaceholder: 'https://example.com/face.jpg',
 		description: 'The face to put into the source image',
+		modelInput: MODEL_INPUTS.faceImageUrl,
 	}),
 	...resultFields,
+	toolDescriptionField(TOOL_DESCRIPTIONS.imageSwapFace),
 ];
 
 export const description = updateDisplayOptions(

@@ -5,13 +5,15 @@ import { CREDITS } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
 import { asNumber, invalidParameter, requireHttpUrl } from '../../helpers/validation';
 import { resultFields, urlField } from '../common.descriptions';
+import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
-	urlField({
+	...urlField({
 		displayName: 'Source Image URL',
 		name: 'sourceImageUrl',
 		placeholder: 'https://example.com/group-photo.jpg',
 		description: 'The photo with several faces; run Extract Faces on it first to learn their indexes',
+		modelInput: MODEL_INPUTS.targetImageUrl,
 	}),
 	{
 		displayName: 'Faces',
@@ -48,6 +50,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...resultFields,
+	toolDescriptionField(TOOL_DESCRIPTIONS.imageSwapMultipleFaces),
 ];
 
 export const description = updateDisplayOptions(

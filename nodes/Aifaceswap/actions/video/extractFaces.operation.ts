@@ -5,6 +5,7 @@ import { facesOutput } from '../../helpers/faces';
 import { readBase64Image } from '../../helpers/inputs';
 import { apiRequest } from '../../transport';
 import { requestOptionsField } from '../common.descriptions';
+import { TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,6 +39,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { frameInput: ['base64'] } },
 	},
 	requestOptionsField,
+	toolDescriptionField(TOOL_DESCRIPTIONS.videoExtractFaces),
 ];
 
 export const description = updateDisplayOptions(

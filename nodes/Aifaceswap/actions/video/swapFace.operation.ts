@@ -6,23 +6,27 @@ import { sendSwap } from '../../helpers/swap';
 import { requireHttpUrl } from '../../helpers/validation';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
+import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
-	urlField({
+	...urlField({
 		displayName: 'Source Video URL',
 		name: 'sourceVideoUrl',
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video whose face is replaced',
+		modelInput: MODEL_INPUTS.targetVideoUrl,
 	}),
-	urlField({
+	...urlField({
 		displayName: 'Face Image URL',
 		name: 'faceImageUrl',
 		placeholder: 'https://example.com/face.jpg',
 		description: 'The face to put into the video',
+		modelInput: MODEL_INPUTS.faceImageUrl,
 	}),
 	...durationFields,
 	enhanceField,
 	...resultFields,
+	toolDescriptionField(TOOL_DESCRIPTIONS.videoSwapFace),
 ];
 
 export const description = updateDisplayOptions(

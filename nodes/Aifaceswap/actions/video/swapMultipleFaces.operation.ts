@@ -7,15 +7,17 @@ import { sendSwap } from '../../helpers/swap';
 import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
+import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
 
 const properties: INodeProperties[] = [
-	urlField({
+	...urlField({
 		displayName: 'Source Video URL',
 		name: 'sourceVideoUrl',
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video with the faces to replace',
+		modelInput: MODEL_INPUTS.targetVideoUrl,
 	}),
 	{
 		displayName: 'References',
@@ -74,6 +76,7 @@ const properties: INodeProperties[] = [
 	...durationFields,
 	enhanceField,
 	...resultFields,
+	toolDescriptionField(TOOL_DESCRIPTIONS.videoSwapMultipleFaces),
 ];
 
 export const description = updateDisplayOptions(

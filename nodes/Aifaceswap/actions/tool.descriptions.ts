@@ -1,0 +1,91 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The node as an AI Agent's tool ("Aifaceswap Tool", n8n's `usableAsTool`). n8n shows a property to
+ * the tool variant only with `@tool: [true]` and hides it there with `hide: { '@tool': [true] }`.
+ * What the model reads is the tool description (n8n takes the node's own `toolDescription`
+ * parameter when the node has one) and the descriptions of `$fromAI()` placeholders.
+ */
+
+const IN_TOOL: IDisplayOptions = { show: { '@tool': [true] } };
+const NOT_IN_TOOL: IDisplayOptions = { hide: { '@tool': [true] } };
+
+function withDisplay(property: INodeProperties, extra: IDisplayOptions): INodeProperties {
+	const { show, hide } = property.displayOptions ?? {};
+	const displayOptions: IDisplayOptions = {};
+	if (show || extra.show) displayOptions.show = { ...show, ...extra.show };
+	if (hide || extra.hide) displayOptions.hide = { ...hide, ...extra.hide };
+	return { ...property, displayOptions };
+}
+
+/** Shown on the node, hidden in its tool variant. */
+export function notInTool(property: INodeProperties): INodeProperties {
+	return withDisplay(property, NOT_IN_TOOL);
+}
+
+/** Text the model reads about one operation: what it does, returns, costs and needs. */
+export function toolDescriptionField(text: string): INodeProperties {
+	return {
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: text,
+		typeOptions: { rows: 6 },
+		description:
+			'What the AI Agent\'s model is told about this tool. The default says what it does, what it returns, what it costs and what the inputs must be.',
+		displayOptions: IN_TOOL,
+	};
+}
+
+/** A value the model gives: its key and the description the model reads. */
+export interface ModelInput {
+	key: string;
+	description: string;
+}
+
+/**
+ * A field as the user fills it on the node, and in the tool variant pre-filled with `$fromAI()`
+ * so that the model gives the value, told what it is. The user can still replace it.
+ */
+export function fillableByModel(property: INodeProperties, input: ModelInput): INodeProperties[] {
+	const type = property.type === 'number' ? 'number' : 'string';
+	return [
+		withDisplay(property, NOT_IN_TOOL),
+		withDisplay({ ...property, default: `={{ $fromAI('${input.key}', '${input.description}', '${type}') }}` }, IN_TOOL),
+	];
+}
+
+const PUBLIC_URL = 'a public http(s) URL that aifaceswap can download (no login, not localhost)';
+
+export const MODEL_INPUTS = {
+	targetImageUrl: {
+		key: 'target_image_url',
+		description: `URL of the photo whose face is replaced (the picture that is changed), ${PUBLIC_URL}`,
+	},
+	faceImageUrl: {
+		key: 'face_image_url',
+		description: `URL of a photo of the face to put in, ${PUBLIC_URL}`,
+	},
+	imageUrl: {
+		key: 'image_url',
+		description: `URL of the image to find faces in, ${PUBLIC_URL}`,
+	},
+	targetVideoUrl: {
+		key: 'target_video_url',
+		description: `URL of the MP4 or MOV video whose face is replaced, ${PUBLIC_URL}`,
+	},
+} satisfies Record<string, ModelInput>;
+
+const LATER =
+	'The result is not returned: it is made in the background and delivered later to the Callback URL set on this tool (an Aifaceswap Trigger workflow) or shown in the aifaceswap.io account. Do not wait for it or call again to get it.';
+const ONCE =
+	'Calling again with the same inputs within 24 hours sends nothing and returns alreadySubmitted: true. On bad input it returns an error and spends nothing.';
+
+export const TOOL_DESCRIPTIONS = {
+	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: 2) and estimatedCredits. ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,
+	imageExtractFaces: `Finds the faces in an image with aifaceswap.io and returns them at once: faces (index and box x1, y1, x2, y2 of each, in order), faceCount and credits (charged: 2). Use it to pick face indexes for a multiple face swap. The URL must be a public http(s) link to a JPG, PNG or WEBP image. On bad input it returns an error and spends nothing.`,
+	imageSwapMultipleFaces: `Starts a swap of several faces in one photo with aifaceswap.io: each face index (from the image extract faces tool) gets the face from its URL. Returns at once: taskId, credits (charged: 5) and estimatedCredits. ${LATER} ${ONCE}`,
+	videoSwapFace: `Starts a face swap in a video with aifaceswap.io: the face from face_image_url is put into the video at target_video_url. Returns at once: taskId, duration (seconds), credits (charged) and estimatedCredits. Costs 2 credits per second of video (4 or 6 with face enhancement): a 60 s video costs 120 credits or more. ${LATER} The video must be a public http(s) link to an MP4 or MOV file, the face a JPG, PNG or WEBP image. ${ONCE}`,
+	videoExtractFaces: `Finds the faces in one video frame (an image, as base64) with aifaceswap.io and returns them at once: faces (index and box of each), faceCount and credits (2). On bad input it returns an error and spends nothing.`,
+	videoSwapMultipleFaces: `Starts a swap of up to 3 faces in a video with aifaceswap.io, each reference face replaced by the face from its URL. Returns at once: taskId, duration, credits (charged) and estimatedCredits. Costs (faces + 1) x 2 credits per second of video (more with enhancement). ${LATER} ${ONCE}`,
+};
