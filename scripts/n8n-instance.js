@@ -18,13 +18,14 @@ async function freePort() {
 	});
 }
 
-async function waitForHealth(url, child, timeoutMs) {
+async function waitForHealth(url, child, timeoutMs, rest) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
 		try {
 			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return;
+			// n8n 1.x is "ready" before its REST routes exist; its settings answer once they do
+			if (response.ok && (!rest || (await fetch(`${url}/rest/settings`)).ok)) return;
 		} catch {
 			// not listening yet
 		}
@@ -93,7 +94,7 @@ async function startN8n({ userFolder, port, env = {}, logFile, command = 'start'
 		});
 	};
 	try {
-		await waitForHealth(url, child, readyTimeoutMs);
+		await waitForHealth(url, child, readyTimeoutMs, command === 'start');
 	} catch (error) {
 		await stop();
 		throw error;

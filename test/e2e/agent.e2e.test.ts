@@ -56,7 +56,7 @@ function agentWorkflow(webhookPath: string, toolParameters: IDataObject): Workfl
 		name: `agent ${webhookPath}`,
 		nodes: [
 			node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, { webhookId: randomUUID() }),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, { promptType: 'define', text: '={{ $json.body.prompt }}', options: {} }),
+			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3, { promptType: 'define', text: '={{ $json.body.prompt }}', options: {} }),
 			node('OpenAI Chat Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, { model: { __rl: true, mode: 'id', value: 'mock-model' }, options: {} }, { credentials: { openAiApi: openAiCredential } }),
 			node(TOOL_NODE, 'n8n-nodes-aifaceswap.aifaceswapTool', 1, toolParameters, { credentials: { aifaceswapApi: aifaceswapCredential } }),
 		],

@@ -14,7 +14,10 @@ const { installPackage } = require('../../scripts/install-package');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n } = require('../../scripts/n8n-instance');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureRuntime } = require('../../scripts/n8n-runtime');
+const { ensureRuntime, paths } = require('../../scripts/n8n-runtime');
+
+/** The n8n version the tests run against (N8N_MAJOR=1: the tested n8n 1.x). */
+export const N8N_VERSION: string = paths().n8nVersion;
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e-1' };
 
@@ -87,7 +90,8 @@ export class N8nServer {
 	async restart(): Promise<void> {
 		await this.stop();
 		await this.launch();
-		await this.rest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const login = N8N_VERSION.startsWith('1.') ? { email: OWNER.email } : { emailOrLdapLoginId: OWNER.email };
+		await this.rest('POST', '/rest/login', { ...login, password: OWNER.password });
 	}
 
 	async stop(): Promise<void> {
@@ -123,7 +127,16 @@ export class N8nServer {
 	}
 
 	async testCredential(type: string, data: IDataObject): Promise<{ status: string; message: string }> {
-		return await this.rest('POST', '/rest/credentials/test', { credentials: { id: '', name: 'test', type, data } });
+		if (!N8N_VERSION.startsWith('1.')) {
+			return await this.rest('POST', '/rest/credentials/test', { credentials: { id: '', name: 'test', type, data } });
+		}
+		// n8n 1.x tests only a credential the user has saved, as its editor saves it first
+		const id = await this.createCredential(`test ${Date.now()}`, type, data);
+		try {
+			return await this.rest('POST', '/rest/credentials/test', { credentials: { id, name: 'test', type, data } });
+		} finally {
+			await this.rest('DELETE', `/rest/credentials/${id}`);
+		}
 	}
 
 	/** Imports a workflow; activates it when asked and waits until its webhooks answer. */
@@ -139,6 +152,11 @@ export class N8nServer {
 	}
 
 	async activate(id: string, versionId: string): Promise<void> {
+		if (N8N_VERSION.startsWith('1.')) {
+			// n8n 1.x activates at once, with the workflow's own update call
+			await this.rest('PATCH', `/rest/workflows/${id}`, { versionId, active: true });
+			return;
+		}
 		await this.rest('POST', `/rest/workflows/${id}/activate`, { versionId });
 		for (let waited = 0; waited < 120; waited++) {
 			const status = await this.rest<IDataObject>('GET', `/rest/workflows/${id}/publication-status`).catch(() => ({}) as IDataObject);

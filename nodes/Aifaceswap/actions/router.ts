@@ -52,7 +52,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
 
-	const stopOnFailure = !this.continueOnFail();
+	// As an AI Agent's tool, a failed item is the model's answer (as n8n 2.x makes it; n8n 1.x
+	// would fail the whole agent), so the model can correct its input.
+	const stopOnFailure = !this.continueOnFail() && !this.getNode().type.endsWith('Tool');
 	startRun(this, { concurrency, stopOnFailure });
 	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
 	// requests are in flight (the transport's limit), as many items are prepared and wait, so a
