@@ -31,6 +31,8 @@ import { MOCK_API_KEY } from '../mock-api/server';
 import './processed-data';
 
 export const AIFACESWAP = 'n8n-nodes-aifaceswap.aifaceswap';
+/** The tool variant n8n makes of a `usableAsTool` node: the same class under the type name + "Tool". */
+export const AIFACESWAP_TOOL = 'n8n-nodes-aifaceswap.aifaceswapTool';
 export const AIFACESWAP_TRIGGER = 'n8n-nodes-aifaceswap.aifaceswapTrigger';
 export const ITEMS_SOURCE = 'test.itemsSource';
 
@@ -77,6 +79,7 @@ class ItemsSource implements INodeType {
 
 const nodeClasses: Record<string, INodeType> = {
 	[AIFACESWAP]: new Aifaceswap(),
+	[AIFACESWAP_TOOL]: new Aifaceswap(),
 	[AIFACESWAP_TRIGGER]: new AifaceswapTrigger(),
 	[ITEMS_SOURCE]: new ItemsSource(),
 };
@@ -133,6 +136,8 @@ export interface RunOptions {
 	 * unless a test runs "the same workflow again".
 	 */
 	workflowId?: string;
+	/** Run the node as an AI Agent's tool would (its type name ends with "Tool"). */
+	asTool?: boolean;
 	/** Node options n8n keeps outside the parameters. */
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -224,7 +229,7 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 		{
 			id: 'aifaceswap-node',
 			name: 'Aifaceswap',
-			type: AIFACESWAP,
+			type: options.asTool ? AIFACESWAP_TOOL : AIFACESWAP,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters as INode['parameters'],
