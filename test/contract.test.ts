@@ -53,16 +53,23 @@ describe('the Aifaceswap node', () => {
 	const { Aifaceswap } = require(path.join(root, 'dist/nodes/Aifaceswap/Aifaceswap.node.js'));
 	const description: INodeTypeDescription = new Aifaceswap().description;
 
+	// The AI Agent tool variant has properties of its own (`@tool`: the tool description, the URL
+	// fields pre-filled for the model); the node's parameters are the others.
+	const toolOnly = (p: INodeProperties) => JSON.stringify(p.displayOptions?.show?.['@tool']) === '[true]';
 	const shownFor = (resource: string, operation: string) =>
 		description.properties
 			.filter((p) => {
 				const show = p.displayOptions?.show;
-				return p.type !== 'notice' && show?.resource?.includes(resource) && show?.operation?.includes(operation);
+				return p.type !== 'notice' && !toolOnly(p) && show?.resource?.includes(resource) && show?.operation?.includes(operation);
 			})
 			.map((p) => p.name);
 	const property = (resource: string, operation: string, name: string): INodeProperties =>
 		description.properties.find(
-			(p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+			(p) =>
+				p.name === name &&
+				!toolOnly(p) &&
+				p.displayOptions?.show?.resource?.includes(resource) &&
+				p.displayOptions?.show?.operation?.includes(operation),
 		)!;
 	const values = (p: INodeProperties) => (p.options as Array<{ value: unknown }>).map((o) => o.value);
 

@@ -7,8 +7,9 @@
  * or invalid field gets HTTP 400 `{code: 400}` naming the field, and nothing is charged for either.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+
+import { LoopbackServer } from '../support/loopback-server';
 import { MockFiles } from './files';
 
 export const MOCK_API_KEY = 'test-key-5f2c8e1a9b7d';
@@ -116,8 +117,7 @@ function isBase64(value: unknown): boolean {
 	return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
-export class MockAifaceswapApi {
-	url = '';
+export class MockAifaceswapApi extends LoopbackServer {
 	apiKey = MOCK_API_KEY;
 	requests: RecordedRequest[] = [];
 	tasks: Task[] = [];
@@ -133,20 +133,7 @@ export class MockAifaceswapApi {
 	callbackSuccess: 0 | 1 = 1;
 	/** Files (videos, frames) served at `${url}/files/<name>`. */
 	files = new MockFiles();
-	private server = http.createServer((req, res) => void this.handle(req, res));
 	private taskCounter = 0;
-
-	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		const { port } = this.server.address() as AddressInfo;
-		this.url = `http://127.0.0.1:${port}`;
-		return this;
-	}
-
-	async stop(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
-	}
 
 	reset(): void {
 		this.requests = [];
@@ -263,7 +250,7 @@ export class MockAifaceswapApi {
 		res.end(text);
 	}
 
-	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const path = (req.url ?? '/').split('?')[0];
 		if (this.files.handle(req, res, path)) return;
 		const raw = await this.readBody(req);

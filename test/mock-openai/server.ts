@@ -7,8 +7,9 @@
  * - Once the conversation has a tool result: it answers with text quoting that result.
  * Every request is kept, so a test can read the tools, descriptions and schemas the model got.
  */
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import type http from 'node:http';
+
+import { LoopbackServer } from '../support/loopback-server';
 
 export interface ChatTool {
 	type: 'function';
@@ -30,23 +31,10 @@ export interface ChatRequest {
 
 export const MOCK_OPENAI_KEY = 'sk-mock-openai-key';
 
-export class MockOpenAi {
-	url = '';
+export class MockOpenAi extends LoopbackServer {
 	requests: ChatRequest[] = [];
 	/** The value the model gives for each argument of the tool it calls. */
 	argumentsFor: (tool: ChatTool) => Record<string, unknown> = () => ({});
-	private server = http.createServer((req, res) => void this.handle(req, res));
-
-	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-		return this;
-	}
-
-	async stop(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
-	}
 
 	reset(): void {
 		this.requests = [];
@@ -60,7 +48,7 @@ export class MockOpenAi {
 		);
 	}
 
-	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		if (req.headers.authorization !== `Bearer ${MOCK_OPENAI_KEY}`) {
