@@ -13,11 +13,12 @@ import { NodeOperationError } from 'n8n-workflow';
  *
  * The record is written before the request leaves. A crash between the two leaves that request
  * recorded but unsent: it comes out as already submitted without a task ID. That is at most the
- * requests that were in flight (the concurrency), and it can never charge twice. A request the
- * API certainly refused (it answered with an error, or was never reached) is removed again.
+ * items in flight and the ones prepared to go next (2 x concurrency), and it can never charge
+ * twice. A request the API certainly refused (it answered with an error, or was never reached)
+ * is removed again.
  */
 
-/** Keys kept in the store per node: a day's batches up to this size stay fully recognised. */
+/** Values kept in the store per node, two per request (today's and yesterday's): 10,000 requests. */
 export const MAX_RECORDS = 20_000;
 const STORE_OPTIONS = { mode: 'entries', maxEntries: MAX_RECORDS } as const;
 const DAY_MS = 86_400_000;
