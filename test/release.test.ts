@@ -59,7 +59,7 @@ test('ci.yml: npm ci and the README test command on Node.js 20 and 24, for pushe
 	expect(job.strategy!.matrix['node-version']).toEqual([20, 24]);
 	const setup = job.steps.find((step) => step.uses?.startsWith('actions/setup-node'));
 	expect(setup?.with?.['node-version']).toBe('${{ matrix.node-version }}');
-	expect(runs(job.steps)).toEqual([expect.stringMatching(/apt-get install -y -q graphicsmagick$/), 'npm ci', readmeTestCommand()]);
+	expect(runs(job.steps)).toEqual([expect.stringMatching(/apt-get install -y -q graphicsmagick postgresql redis-server$/), 'npm ci', readmeTestCommand()]);
 });
 
 test('publish.yml: on a version tag, tests pass before npm publish --provenance with id-token: write', () => {
