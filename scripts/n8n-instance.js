@@ -46,6 +46,10 @@ async function startN8n({ userFolder, port, env = {}, logFile, command = 'start'
 	fs.mkdirSync(userFolder, { recursive: true });
 	const log = fs.openSync(logFile ?? path.join(userFolder, 'n8n.log'), 'a');
 	const worker = command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {};
+	// n8n 1.x defaults to its legacy SQLite driver (one connection), which fails requests that
+	// overlap another transaction ("Transaction is not started yet"); its pooled driver, the
+	// default in 2.x and what n8n recommends for 1.x, does not.
+	const sqlitePool = runtime.n8nVersion.startsWith('1.') ? { DB_SQLITE_POOL_SIZE: '3', DB_SQLITE_ENABLE_WAL: 'true' } : {};
 	const child = spawn(runtime.node, [runtime.n8n, command], {
 		env: {
 			PATH: `${path.dirname(runtime.node)}${path.delimiter}${process.env.PATH}`,
@@ -70,6 +74,7 @@ async function startN8n({ userFolder, port, env = {}, logFile, command = 'start'
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			N8N_LOG_LEVEL: 'info',
+			...sqlitePool,
 			...worker,
 			...env,
 		},
