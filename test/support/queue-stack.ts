@@ -179,11 +179,9 @@ export class QueueStack {
 
 	/** Rows of n8n's database, as JSON objects. */
 	sql(query: string): unknown[] {
-		const [psql, args] = [
-			'psql',
-			['-h', '127.0.0.1', '-p', String(this.postgresPort), '-U', 'postgres', '-d', 'postgres', '-At', '-c', `select coalesce(json_agg(t), '[]') from (${query}) t`],
-		];
-		return JSON.parse(execFileSync(psql, args, { encoding: 'utf8' })) as unknown[];
+		const args = ['-h', '127.0.0.1', '-p', String(this.postgresPort), '-U', 'postgres', '-d', 'postgres', '-At'];
+		const rows = execFileSync('psql', [...args, '-c', `select coalesce(json_agg(t), '[]') from (${query}) t`], { encoding: 'utf8' });
+		return JSON.parse(rows) as unknown[];
 	}
 
 	async stop(): Promise<void> {

@@ -63,17 +63,16 @@ export function imageInputFields(options: {
 	];
 }
 
-/** A required URL; in the AI Agent tool the model's to give when `modelInput` is set. */
+/** A required URL; in the AI Agent tool the model's to give (`modelInput`). */
 export function urlField(options: {
 	displayName: string;
 	name: string;
 	description: string;
 	placeholder: string;
-	modelInput?: ModelInput;
+	modelInput: ModelInput;
 }): INodeProperties[] {
 	const { modelInput, ...field } = options;
-	const property: INodeProperties = { ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
-	return modelInput ? fillableByModel(property, modelInput) : [property];
+	return fillableByModel({ ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT }, modelInput);
 }
 
 /** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */

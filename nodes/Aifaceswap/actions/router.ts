@@ -31,9 +31,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
 
+	// n8n names the AI Agent tool variant of a node by its type name + "Tool".
+	const asTool = this.getNode().type.endsWith('Tool');
 	const isSwap = operation === 'swapFace' || operation === 'swapMultipleFaces';
 	if (isSwap && this.getNodeParameter('resultMode', 0, 'submit') === 'wait') {
-		if (this.getNode().type.endsWith('Tool')) {
+		if (asTool) {
 			// The tool variant hides Result Mode; a workflow saved with it set still must not pause.
 			throw new NodeOperationError(
 				this.getNode(),
@@ -54,7 +56,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// As an AI Agent's tool, a failed item is the model's answer (as n8n 2.x makes it; n8n 1.x
 	// would fail the whole agent), so the model can correct its input.
-	const stopOnFailure = !this.continueOnFail() && !this.getNode().type.endsWith('Tool');
+	const stopOnFailure = !this.continueOnFail() && !asTool;
 	startRun(this, { concurrency, stopOnFailure });
 	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
 	// requests are in flight (the transport's limit), as many items are prepared and wait, so a

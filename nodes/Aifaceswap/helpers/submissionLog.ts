@@ -19,7 +19,7 @@ import { NodeOperationError } from 'n8n-workflow';
  */
 
 /** Values kept in the store per node, two per request (today's and yesterday's): 10,000 requests. */
-export const MAX_RECORDS = 20_000;
+const MAX_RECORDS = 20_000;
 const STORE_OPTIONS = { mode: 'entries', maxEntries: MAX_RECORDS } as const;
 const DAY_MS = 86_400_000;
 
@@ -136,11 +136,6 @@ function submissionLog(ctx: IExecuteFunctions): SubmissionLog {
 		logOfRun.set(ctx, log);
 	}
 	return log;
-}
-
-/** Whether this n8n has the processed-data store (n8n 1.64 and later). */
-export function canRecordSubmissions(ctx: IExecuteFunctions): boolean {
-	return typeof ctx.helpers.checkProcessedAndRecord === 'function' && typeof ctx.helpers.removeProcessed === 'function';
 }
 
 /**

@@ -6,7 +6,7 @@ import { apiRequest, createdNothing } from '../transport';
 import { asNodeError } from './errors';
 import { requestKey } from './requestKey';
 import type { Claim } from './submissionLog';
-import { canRecordSubmissions, claimSubmission, isAlreadySubmitted } from './submissionLog';
+import { claimSubmission, isAlreadySubmitted } from './submissionLog';
 import { requireHttpUrl } from './validation';
 
 export type ResultMode = 'submit' | 'wait';
@@ -33,7 +33,7 @@ interface SwapOptions {
 	skipAlreadySubmitted?: boolean;
 }
 
-export const ALREADY_SUBMITTED_NOTICE =
+const ALREADY_SUBMITTED_NOTICE =
 	'This node sent an identical request in the last 24 to 48 hours, so it was not sent (or charged) again. To send it again on purpose, turn off Options > Skip Already Submitted.';
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
@@ -75,7 +75,7 @@ export async function sendSwap(
 	const webhook = callbackUrl(this, itemIndex, resultMode);
 
 	let claim: Claim | undefined;
-	if (skipAlreadySubmitted && canRecordSubmissions(this)) {
+	if (skipAlreadySubmitted) {
 		const outcome = await claimSubmission(this, itemIndex, requestKey(task.endpoint, task.body));
 		if (isAlreadySubmitted(outcome)) {
 			const json: IDataObject = {
