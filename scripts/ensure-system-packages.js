@@ -5,6 +5,7 @@
 // may (root, as in CI); otherwise says what to do.
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
+const { withRetries } = require('./retry');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -30,7 +31,9 @@ if (missing.length > 0) {
 	const packages = missing.map((m) => m.pkg).join(' ');
 	if (process.getuid && process.getuid() === 0) {
 		console.log(`Installing ${packages} from Debian packages for the end-to-end tests...`);
-		execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`, { stdio: 'inherit' });
+		withRetries(`Installing ${packages}`, () =>
+			execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Acquire::Retries=3 ${packages}`, { stdio: 'inherit' }),
+		);
 	} else {
 		console.error(`${missing.map((m) => m.why).join('; ')}: install them (sudo apt-get install ${packages}).`);
 		process.exit(1);

@@ -7,6 +7,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { withRetries, NPM_FETCH_FLAGS } = require('./retry');
 
 /**
  * The tested n8n versions. n8n 1.x's n8n-nodes-base fetches `xlsx` from a CDN outside the npm
@@ -82,7 +83,9 @@ function ensureRuntime() {
 	const what = result.nodePackage ? `n8n ${N8N_VERSION} and Node.js ${NODE_MAJOR} (${result.nodePackage})` : `n8n ${N8N_VERSION}`;
 	console.log(`Installing ${what} into ${path.relative(root, runtimeDir)} (once; a few minutes)...`);
 	const started = Date.now();
-	run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...(result.nodePackage ? [result.nodePackage] : []), `n8n@${N8N_VERSION}`]);
+	withRetries(`Installing ${what}`, () =>
+		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...NPM_FETCH_FLAGS, ...(result.nodePackage ? [result.nodePackage] : []), `n8n@${N8N_VERSION}`]),
+	);
 	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { env: { ...process.env, npm_config_ignore_scripts: 'false' } });
 	fs.writeFileSync(marker, new Date().toISOString());
 	console.log(`n8n runtime installed in ${Math.round((Date.now() - started) / 1000)} s`);
