@@ -29,10 +29,13 @@ import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 
 const LATENCY_MS = 100;
-// BENCH_ITEMS, BENCH_PARTS (submit,callbacks) and BENCH_NODE_OPTIONS (for n8n's Node.js, e.g.
-// --cpu-prof) are for looking into one figure; the README's figures use the defaults.
+// For looking into one figure (the README's figures use the defaults): BENCH_ITEMS, BENCH_PARTS
+// (submit,callbacks,queue), BENCH_CONCURRENCIES (5,1), BENCH_SKIP_HTTP (no HTTP Request batches),
+// BENCH_GAPS (prints the time from an answer to the next request) and BENCH_NODE_OPTIONS (for
+// n8n's Node.js, e.g. --cpu-prof).
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
 const PARTS = (process.env.BENCH_PARTS ?? 'submit,callbacks,queue').split(',');
+const CONCURRENCIES = process.env.BENCH_CONCURRENCIES?.split(',').map(Number) ?? [DEFAULT_CONCURRENCY, 1];
 const CALLBACKS = 500;
 const CALLBACK_CONCURRENCY = 20;
 const CALLBACK_ROUNDS = 3;
@@ -249,7 +252,7 @@ export async function main(): Promise<void> {
 	const withCredential = (node: ReturnType<typeof aifaceswapNode>) => ({ ...node, credentials: { aifaceswapApi: credential } });
 
 	const batches: BatchFigure[] = [];
-	for (const concurrency of PARTS.includes('submit') ? [DEFAULT_CONCURRENCY, 1] : []) {
+	for (const concurrency of PARTS.includes('submit') ? CONCURRENCIES : []) {
 		log(`Submit mode, ${ITEMS} items at concurrency ${concurrency}...`);
 		batches.push(await runBatch('Aifaceswap', concurrency, withCredential(aifaceswapNode(concurrency))));
 		batches.push(await runBatch(SKIP_OFF, concurrency, withCredential(aifaceswapNode(concurrency, false))));
