@@ -31,6 +31,7 @@ import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 const LATENCY_MS = 100;
 // For looking into one figure (the README's figures use the defaults): BENCH_ITEMS, BENCH_PARTS
 // (submit,callbacks,queue), BENCH_CONCURRENCIES (5,1), BENCH_SKIP_HTTP (no HTTP Request batches),
+// BENCH_SKIP_FULL_RECORD (no batch against a record that holds 10,000 requests),
 // BENCH_GAPS (prints the time from an answer to the next request) and BENCH_NODE_OPTIONS (for
 // n8n's Node.js, e.g. --cpu-prof).
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
@@ -41,6 +42,9 @@ const CALLBACK_CONCURRENCY = 20;
 const CALLBACK_ROUNDS = 3;
 const MINIMAL_TRIGGER = 'n8n-nodes-bench-minimal-trigger.minimalTrigger';
 const SKIP_OFF = 'Aifaceswap, Skip Already Submitted off';
+/** The record's steady state: it keeps the last 10,000 requests (20,000 values) of a node. */
+const RECORD_FULL = 10_000;
+const FILL_CHUNK = 2_000;
 
 const api = new MockAifaceswapApi();
 const n8n = new N8nServer('bench', {
@@ -118,10 +122,30 @@ async function deployBatch(name: string, node: Pick<INode, 'type' | 'parameters'
 	return { id, url: `${n8n.url}/webhook/${webhookPath}` };
 }
 
-async function runBatch(name: string, concurrency: number, node: Pick<INode, 'type' | 'parameters'> & Partial<INode>): Promise<BatchFigure> {
+/**
+ * `recorded`: requests sent through the workflow first (with the mock answering at once), so that
+ * the measured batch meets a submission record that already holds them.
+ */
+async function runBatch(
+	name: string,
+	concurrency: number,
+	node: Pick<INode, 'type' | 'parameters'> & Partial<INode>,
+	recorded = 0,
+): Promise<BatchFigure> {
 	const workflow = await deployBatch(`bench ${name} ${concurrency}`, node);
 	const items = (count: number, tag: string) => Array.from({ length: count }, (_, i) => ({ url: `${SOURCE_URL}?${tag}=${i}` }));
 	await postJson(workflow.url, { items: items(10, 'warmup') });
+	let executions = 2;
+	if (recorded > 0) {
+		api.latencyMs = 0;
+		const started = performance.now();
+		for (let sent = 0; sent < recorded; sent += FILL_CHUNK, executions++) {
+			const status = await postJson(workflow.url, { items: items(Math.min(FILL_CHUNK, recorded - sent), `fill${sent}`) });
+			if (status !== 200) throw new Error(`${name}: filling the record, the workflow answered HTTP ${status}`);
+		}
+		log(`${name}: ${recorded} requests recorded in ${seconds(performance.now() - started)} s`);
+		api.latencyMs = LATENCY_MS;
+	}
 	api.requests = [];
 	api.tasks = [];
 	api.maxInFlight = 0;
@@ -129,7 +153,7 @@ async function runBatch(name: string, concurrency: number, node: Pick<INode, 'ty
 	const status = await postJson(workflow.url, { items: items(ITEMS, 'item') });
 	const wallMs = performance.now() - started;
 	if (status !== 200) throw new Error(`${name}: the workflow answered HTTP ${status}`);
-	const execution = await n8n.waitForExecution(workflow.id, { count: 2 });
+	const execution = await n8n.waitForExecution(workflow.id, { count: executions });
 	const run = execution.data.resultData.runData[BATCH_NODE][0];
 	const output = run.data?.main?.[0] ?? [];
 	const requests = api.apiRequests('faceswap');
@@ -256,6 +280,9 @@ export async function main(): Promise<void> {
 		log(`Submit mode, ${ITEMS} items at concurrency ${concurrency}...`);
 		batches.push(await runBatch('Aifaceswap', concurrency, withCredential(aifaceswapNode(concurrency))));
 		batches.push(await runBatch(SKIP_OFF, concurrency, withCredential(aifaceswapNode(concurrency, false))));
+		if (concurrency === DEFAULT_CONCURRENCY && !process.env.BENCH_SKIP_FULL_RECORD) {
+			batches.push(await runBatch(`Aifaceswap, record holding ${RECORD_FULL} requests`, concurrency, withCredential(aifaceswapNode(concurrency)), RECORD_FULL));
+		}
 		if (!process.env.BENCH_SKIP_HTTP) batches.push(await runBatch('HTTP Request', concurrency, httpRequestNode(concurrency)));
 	}
 
