@@ -1,8 +1,6 @@
 // Installs from the npm registry and Debian's packages are retried: the registry sometimes stalls
 // a download until npm's idle timeout ends it (seen in CI: EIDLETIMEOUT on a package's metadata),
 // and a second attempt, with what was fetched already in the cache, succeeds.
-const { execFileSync } = require('node:child_process');
-
 const ATTEMPTS = 3;
 const PAUSE_SECONDS = 15;
 
@@ -17,7 +15,7 @@ function withRetries(what, step) {
 		} catch (error) {
 			if (attempt >= ATTEMPTS) throw error;
 			console.error(`${what} failed (attempt ${attempt} of ${ATTEMPTS}: ${error.message.split('\n')[0]}); trying again in ${PAUSE_SECONDS} s`);
-			execFileSync('sleep', [String(PAUSE_SECONDS)]);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PAUSE_SECONDS * 1000);
 		}
 	}
 }
