@@ -44,14 +44,13 @@ export interface ModelInput {
 }
 
 /**
- * A field as the user fills it on the node, and in the tool variant pre-filled with `$fromAI()`
+ * A text field as the user fills it on the node, and in the tool variant pre-filled with `$fromAI()`
  * so that the model gives the value, told what it is. The user can still replace it.
  */
 export function fillableByModel(property: INodeProperties, input: ModelInput): INodeProperties[] {
-	const type = property.type === 'number' ? 'number' : 'string';
 	return [
 		withDisplay(property, NOT_IN_TOOL),
-		withDisplay({ ...property, default: `={{ $fromAI('${input.key}', '${input.description}', '${type}') }}` }, IN_TOOL),
+		withDisplay({ ...property, default: `={{ $fromAI('${input.key}', '${input.description}', 'string') }}` }, IN_TOOL),
 	];
 }
 
