@@ -18,8 +18,11 @@ let workflowCounter = 0;
 /** Runs of "one saved workflow": the same workflow and node IDs each time. */
 function workflow(parameters: Record<string, unknown> = imageSwap) {
 	const workflowId = `submissions-${++workflowCounter}`;
-	return async (items: TestItem[] = itemsOf(4), options: Partial<Parameters<typeof runAifaceswap>[0]> = {}) =>
+	const run = async (items: TestItem[] = itemsOf(4), options: Partial<Parameters<typeof runAifaceswap>[0]> = {}) =>
 		await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, items, workflowId, ...options });
+	/** This workflow's record in the store (its key there). */
+	run.record = `${workflowId}|n:aifaceswap-node`;
+	return run;
 }
 
 const sentUrls = () => api.apiRequests().map((request) => String(request.body.source_image));
@@ -116,11 +119,34 @@ test('an uploaded file counts by its bytes: another name is the same request, ot
 	expect(api.apiRequests()).toHaveLength(2);
 });
 
-test('the callback URL is not part of the request: changing it does not send the task again', async () => {
+test('where the result goes is part of the request: the same swap with a Callback URL or Wait for Result is sent, a replay is not', async () => {
 	const run = workflow();
-	await run(itemsOf(1));
-	const second = await run(itemsOf(1), { parameters: { ...imageSwap, webhookUrl: 'https://n8n.example.com/webhook/x/task_callback' } as never });
-	expect(second.output?.[0].json.alreadySubmitted).toBe(true);
+	const callback = { ...imageSwap, webhookUrl: 'https://n8n.example.com/webhook/x/task_callback' };
+	expect((await run(itemsOf(1))).output?.[0].json.alreadySubmitted).toBe(false);
+	expect((await run(itemsOf(1), { parameters: callback as never })).output?.[0].json.alreadySubmitted).toBe(false);
+	expect((await run(itemsOf(1), { parameters: callback as never })).output?.[0].json.alreadySubmitted).toBe(true);
+	const otherCallback = { ...imageSwap, webhookUrl: 'https://n8n.example.com/webhook/y/task_callback' };
+	expect((await run(itemsOf(1), { parameters: otherCallback as never })).output?.[0].json.alreadySubmitted).toBe(false);
+	const wait = { ...imageSwap, resultMode: 'wait' };
+	expect((await run(itemsOf(1), { parameters: wait as never })).status).toBe('waiting');
+	// another execution's resume URL, the same place: a replay
+	expect((await run(itemsOf(1), { parameters: wait as never })).output?.[0].json.alreadySubmitted).toBe(true);
+	expect(api.apiRequests()).toHaveLength(4);
+});
+
+test('Value to Dedupe On: URLs that change on every run are one request when the value is the same', async () => {
+	const run = workflow({ ...imageSwap, sourceImageUrl: '={{ $json.url + "?signature=" + $json.signature }}', options: { dedupeValue: '={{ $json.fileId }}' } });
+	const first = await run([{ json: { url: SOURCE_URL, signature: 'a', fileId: 'file-1' } }, { json: { url: SOURCE_URL, signature: 'b', fileId: 'file-2' } }]);
+	expect(first.output?.map((item) => item.json.alreadySubmitted)).toEqual([false, false]);
+	const second = await run([{ json: { url: SOURCE_URL, signature: 'c', fileId: 'file-1' } }, { json: { url: SOURCE_URL, signature: 'd', fileId: 'file-3' } }]);
+	expect(second.output?.map((item) => item.json.alreadySubmitted)).toEqual([true, false]);
+	expect(second.output?.[0].json.taskId).toBe(first.output?.[0].json.taskId);
+	expect(api.apiRequests()).toHaveLength(3);
+	// without the value, the changed URL is a new request
+	const plain = workflow({ ...imageSwap, sourceImageUrl: '={{ $json.url + "?signature=" + $json.signature }}' });
+	await plain([{ json: { url: SOURCE_URL, signature: 'a' } }]);
+	await plain([{ json: { url: SOURCE_URL, signature: 'b' } }]);
+	expect(api.apiRequests()).toHaveLength(5);
 });
 
 test('the window: recognised the next UTC day, sent again the day after', async () => {
@@ -139,20 +165,20 @@ test('the window: recognised the next UTC day, sent again the day after', async 
 test('Skip Already Submitted off: identical requests are sent again and the store is not used', async () => {
 	const run = workflow({ ...imageSwap, options: { skipAlreadySubmitted: false } });
 	await run(itemsOf(2));
-	const calls = processedData.calls;
 	const second = await run(itemsOf(2));
 	expect(second.output?.map((item) => item.json.alreadySubmitted)).toEqual([false, false]);
 	expect(api.apiRequests()).toHaveLength(4);
-	expect(processedData.calls).toBe(calls);
+	expect(processedData.callsOf.get(run.record)).toBeUndefined();
 });
 
 test('the records of a batch are written one store call at a time, none lost', async () => {
 	// the in-memory store rewrites its one record after a round trip, as n8n's database does: two
 	// calls at once would lose records, and the re-run would send those again
 	const run = workflow({ ...imageSwap, options: { concurrency: 10 } });
-	const calls = processedData.calls;
 	expect((await run(itemsOf(40))).status).toBe('success');
-	expect(processedData.calls - calls).toBeLessThan(40);
+	expect(processedData.maxOverlapOf.get(run.record)).toBe(1);
+	// each claim is written, then checked once the write settled: claims waiting together share calls
+	expect(processedData.callsOf.get(run.record)).toBeLessThan(2 * 40);
 	const again = await run(itemsOf(40));
 	expect(again.output?.every((item) => item.json.alreadySubmitted === true)).toBe(true);
 	expect(api.apiRequests()).toHaveLength(40);

@@ -62,11 +62,15 @@ class ItemsSource implements INodeType {
 		properties: [],
 	} as INodeType['description'];
 
-	static pending: TestItem[] = [];
+	/** The items of each execution, by execution ID: executions may run at the same time. */
+	static pending = new Map<string, TestItem[]>();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const out: INodeExecutionData[] = [];
-		for (const item of ItemsSource.pending) {
+		const executionId = this.getExecutionId();
+		const items = ItemsSource.pending.get(executionId) ?? [];
+		ItemsSource.pending.delete(executionId);
+		for (const item of items) {
 			const binary: INodeExecutionData['binary'] = {};
 			for (const [name, file] of Object.entries(item.binary ?? {})) {
 				binary[name] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
@@ -89,6 +93,12 @@ export const nodeTypes: INodeTypes = {
 	getByNameAndVersion: (type) => nodeClasses[type],
 	getKnownTypes: () => ({}),
 };
+
+/** The node types with another Aifaceswap class (both type names). */
+function withAifaceswap(aifaceswap: INodeType): INodeTypes {
+	const classes: Record<string, INodeType> = { ...nodeClasses, [AIFACESWAP]: aifaceswap, [AIFACESWAP_TOOL]: aifaceswap };
+	return { getByName: (type) => classes[type], getByNameAndVersion: (type) => classes[type], getKnownTypes: () => ({}) };
+}
 
 const credentialTypes = { aifaceswapApi: new AifaceswapApi() };
 
@@ -138,6 +148,11 @@ export interface RunOptions {
 	workflowId?: string;
 	/** Run the node as an AI Agent's tool would (its type name ends with "Tool"). */
 	asTool?: boolean;
+	/**
+	 * The Aifaceswap node class to run, e.g. one loaded in an isolated module registry to stand for
+	 * another n8n process (its own module state) sharing the same database.
+	 */
+	aifaceswap?: INodeType;
 	/** Node options n8n keeps outside the parameters. */
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -223,7 +238,8 @@ let executionCounter = 1000;
 
 /** Runs Items Source -> Aifaceswap through n8n-core's WorkflowExecute. */
 export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
-	ItemsSource.pending = options.items ?? [{ json: {} }];
+	const executionId = String(executionCounter++);
+	ItemsSource.pending.set(executionId, options.items ?? [{ json: {} }]);
 	const nodes: INode[] = [
 		{ id: 'source', name: 'Items Source', type: ITEMS_SOURCE, typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -240,12 +256,11 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 			waitBetweenTries: options.waitBetweenTries,
 		},
 	];
-	const executionId = String(executionCounter++);
 	const workflow = new Workflow({
 		id: options.workflowId ?? `test-workflow-${executionId}`,
 		nodes,
 		connections: { 'Items Source': { main: [[{ node: 'Aifaceswap', type: 'main', index: 0 }]] } },
-		nodeTypes,
+		nodeTypes: options.aifaceswap ? withAifaceswap(options.aifaceswap) : nodeTypes,
 		active: false,
 		settings: {},
 	});

@@ -29,17 +29,45 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	calls = 0;
 	/** Makes the next calls fail, as a database that is down. */
 	failWith: Error | undefined;
+	/** How long a call takes from its read to its write (a database round trip). */
+	latencyMs = 0;
+	/** Calls per record (workflow and scope), and the most that overlapped on one record. */
+	readonly callsOf = new Map<string, number>();
+	readonly maxOverlapOf = new Map<string, number>();
+	private overlap = new Map<string, number>();
 
 	private async access(): Promise<void> {
 		this.calls++;
 		if (this.failWith) throw this.failWith;
 	}
 
-	/** Like the database: the record is read, and written back after a round trip. */
-	private async rewrite(key: string, change: (stored: string[]) => void): Promise<void> {
+	/**
+	 * Like the database: the record is read, and written back whole after a round trip, with no
+	 * lock, so calls at the same time read the same record and the last write wins. A record that
+	 * did not exist is inserted: when a concurrent call inserted it first, this one fails like the
+	 * unique constraint of n8n's table.
+	 */
+	private async rewrite(key: string, change: (stored: string[]) => void, { insert = true } = {}): Promise<void> {
+		this.callsOf.set(key, (this.callsOf.get(key) ?? 0) + 1);
+		const overlap = (this.overlap.get(key) ?? 0) + 1;
+		this.overlap.set(key, overlap);
+		this.maxOverlapOf.set(key, Math.max(overlap, this.maxOverlapOf.get(key) ?? 0));
+		try {
+			await this.readAndWrite(key, change, insert);
+		} finally {
+			this.overlap.set(key, (this.overlap.get(key) ?? 1) - 1);
+		}
+	}
+
+	private async readAndWrite(key: string, change: (stored: string[]) => void, insert: boolean): Promise<void> {
+		const existed = this.records.has(key);
+		if (!existed && !insert) return;
 		const stored = [...(this.records.get(key) ?? [])];
 		change(stored);
-		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => (this.latencyMs > 0 ? setTimeout(resolve, this.latencyMs) : setImmediate(resolve)));
+		if (!existed && this.records.has(key)) {
+			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
+		}
 		this.records.set(key, stored);
 	}
 
@@ -72,12 +100,16 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		context: ICheckProcessedContextData,
 	): Promise<void> {
 		await this.access();
-		await this.rewrite(recordKey(scope, context), (stored) => {
-			for (const item of items) {
-				const index = stored.indexOf(hash(item));
-				if (index !== -1) stored.splice(index, 1);
-			}
-		});
+		await this.rewrite(
+			recordKey(scope, context),
+			(stored) => {
+				for (const item of items) {
+					const index = stored.indexOf(hash(item));
+					if (index !== -1) stored.splice(index, 1);
+				}
+			},
+			{ insert: false },
+		);
 	}
 
 	async clearAllProcessedItems(scope: DeduplicationScope, context: ICheckProcessedContextData): Promise<void> {

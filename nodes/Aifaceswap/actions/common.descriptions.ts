@@ -213,7 +213,16 @@ export const resultFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip a request this node already sent in the last 24 to 48 hours (same operation, images, videos and settings), so that running a batch again after a crash or with Retry On Fail never pays twice. A skipped item comes out with alreadySubmitted = true. Turn off to send identical requests again on purpose.',
+					'Whether to skip a request this node already sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then never pays twice; a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
+			},
+			{
+				displayName: 'Value to Dedupe On',
+				name: 'dedupeValue',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.fileId }}',
+				description:
+					'What makes two requests the same for Skip Already Submitted. Empty: the request itself (its URLs and settings). Set it, usually to an expression, when input URLs change on every run (signed S3, Google Drive or Airtable links): requests with the same value and operation are then sent once.',
 			},
 			{
 				...concurrencyOption,

@@ -4,9 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Endpoint, RequestBody } from '../transport';
 import { apiRequest, createdNothing } from '../transport';
 import { asNodeError } from './errors';
-import { requestKey } from './requestKey';
-import type { Claim } from './submissionLog';
-import { claimSubmission, isAlreadySubmitted } from './submissionLog';
+import type { Claim } from '../submissions/claim';
+import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
+import type { ResultDestination } from '../submissions/recordKey';
+import { recordKey } from '../submissions/recordKey';
 import { requireHttpUrl } from './validation';
 
 export type ResultMode = 'submit' | 'wait';
@@ -31,10 +32,29 @@ const CALLBACK_TYPES: Partial<Record<Endpoint, number>> = {
 interface SwapOptions {
 	maxCredits?: number;
 	skipAlreadySubmitted?: boolean;
+	dedupeValue?: unknown;
 }
 
-const ALREADY_SUBMITTED_NOTICE =
-	'This node sent an identical request in the last 24 to 48 hours, so it was not sent (or charged) again. To send it again on purpose, turn off Options > Skip Already Submitted.';
+const SEND_ANYWAY =
+	'To send it anyway, turn off Options > Skip Already Submitted, or change Options > Value to Dedupe On.';
+
+/** What an item that was not sent says: what is known of the earlier request, and how to send anyway. */
+function alreadySubmittedNotice(taskId: string | undefined): string {
+	return taskId
+		? `Not sent (or charged) again: this node sent the same request (task ${taskId}) in the last 24 to 48 hours. ${SEND_ANYWAY}`
+		: `Not sent (or charged) again: this node recorded the same request in the last 24 to 48 hours, in another execution or an earlier run. That request was sent then, or its run stopped right before sending it; your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
+}
+
+function resultDestination(resultMode: ResultMode, webhook: string | undefined): ResultDestination {
+	if (resultMode === 'wait') return { kind: 'wait' };
+	return webhook === undefined ? { kind: 'none' } : { kind: 'callback', url: webhook };
+}
+
+/** Value to Dedupe On as text ('' when not set); numbers and other values by their text. */
+function dedupeValueOf(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	return (typeof value === 'string' ? value : JSON.stringify(value)).trim();
+}
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
 function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): string | undefined {
@@ -60,7 +80,11 @@ export async function sendSwap(
 	task: SwapTask,
 ): Promise<INodeExecutionData> {
 	const estimatedCredits = roundCredits(task.estimatedCredits);
-	const { maxCredits = 0, skipAlreadySubmitted = true } = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const {
+		maxCredits = 0,
+		skipAlreadySubmitted = true,
+		dedupeValue,
+	} = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
 	if (maxCredits > 0 && estimatedCredits > maxCredits) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -76,7 +100,8 @@ export async function sendSwap(
 
 	let claim: Claim | undefined;
 	if (skipAlreadySubmitted) {
-		const outcome = await claimSubmission(this, itemIndex, requestKey(task.endpoint, task.body));
+		const key = recordKey(task.endpoint, task.body, resultDestination(resultMode, webhook), dedupeValueOf(dedupeValue));
+		const outcome = await claimSubmission(this, itemIndex, key);
 		if (isAlreadySubmitted(outcome)) {
 			const json: IDataObject = {
 				taskId: outcome.taskId ?? '',
@@ -84,7 +109,7 @@ export async function sendSwap(
 				estimatedCredits,
 				...task.output,
 				alreadySubmitted: true,
-				notice: ALREADY_SUBMITTED_NOTICE,
+				notice: alreadySubmittedNotice(outcome.taskId),
 			};
 			return { json };
 		}
@@ -95,13 +120,16 @@ export async function sendSwap(
 	try {
 		data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
 	} catch (error) {
-		if (createdNothing(error)) await claim?.refused();
-		else claim?.unsure();
-		throw asNodeError(this.getNode(), error, itemIndex);
+		const failure = asNodeError(this.getNode(), error, itemIndex);
+		if (!createdNothing(error)) claim?.mayExist();
+		else if (claim && !(await claim.notSent())) {
+			failure.description = `${failure.description ?? ''} The record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
+		}
+		throw failure;
 	}
 	const taskId = data.task_id;
 	if (typeof taskId !== 'string' || taskId === '') {
-		claim?.unsure();
+		claim?.mayExist();
 		throw new NodeOperationError(
 			this.getNode(),
 			'The aifaceswap API accepted the task but returned no task ID',

@@ -43,6 +43,38 @@ export const RETRY = {
 	networkCodes: ['ECONNREFUSED', 'EAI_AGAIN'],
 };
 
+/**
+ * Errors that happen before a request is written to the network: the host name did not resolve,
+ * no connection could be made, the TLS handshake failed (certificate, protocol), or the URL is not
+ * one. Such a request never reached the API.
+ */
+const NOT_SENT = {
+	codes: [
+		'ENOTFOUND',
+		'EAI_AGAIN',
+		'EAI_FAIL',
+		'EAI_NONAME',
+		'ECONNREFUSED',
+		'EHOSTUNREACH',
+		'ENETUNREACH',
+		'ENETDOWN',
+		'EADDRNOTAVAIL',
+		'EPROTO',
+		'ERR_INVALID_URL',
+		'DEPTH_ZERO_SELF_SIGNED_CERT',
+		'SELF_SIGNED_CERT_IN_CHAIN',
+		'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+		'UNABLE_TO_GET_ISSUER_CERT',
+		'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	],
+	/** Every certificate and SSL failure (CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, ERR_SSL_...). */
+	patterns: [/^CERT_/, /^ERR_SSL_/, /^ERR_TLS_/],
+};
+
+function neverSent(code: string | undefined): boolean {
+	return code !== undefined && (NOT_SENT.codes.includes(code) || NOT_SENT.patterns.some((pattern) => pattern.test(code)));
+}
+
 const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
@@ -74,7 +106,7 @@ function transportErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
@@ -273,9 +305,10 @@ function apiError(
 				: `HTTP ${statusCode}`;
 	const status = statusCode >= 400 ? statusCode : (code ?? statusCode);
 	const details = `HTTP ${statusCode}${code !== undefined ? `, API code ${code}` : ''}`;
-	// A 4xx (or 503) answer in the API's JSON refuses the request; a 5xx or a body that is not the
-	// API's JSON leaves open whether a task was created.
-	const refused = typeof body === 'object' && body !== null && ((status >= 400 && status < 500) || status === 503);
+	// Any 4xx answer (the API's, or a proxy's page: 404, 407, 413 ...) and the API's own 503 refuse
+	// the request; any other 5xx leaves open whether a task was created.
+	const isApiJson = typeof body === 'object' && body !== null;
+	const refused = (status >= 400 && status < 500) || (status === 503 && isApiJson);
 	const mark = (error: NodeApiError) => (refused ? refusal(error) : error);
 	if (status === 401 || status === 403 || code === 401 || code === 403) {
 		return mark(new NodeApiError(ctx.getNode(), response as JsonObject, {
@@ -297,6 +330,9 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	EAI_AGAIN: 'the host name could not be resolved for now',
 	ENOTFOUND: 'the host name does not exist',
+	EHOSTUNREACH: 'the host cannot be reached',
+	ENETUNREACH: 'the network cannot be reached',
+	ERR_INVALID_URL: 'the Base URL is not a valid URL',
 	ECONNRESET: 'the connection was closed before an answer came',
 	ETIMEDOUT: 'no answer came in time',
 	ECONNABORTED: 'no answer came in time',
@@ -309,8 +345,10 @@ function networkError(
 	attempts: number,
 ): NodeApiError {
 	const code = transportErrorCode(error);
-	const what = (code && NETWORK_FAILURES[code]) ?? 'the request failed on the network';
-	const sentNothing = code !== undefined && RETRY.networkCodes.includes(code);
+	const sentNothing = neverSent(code);
+	const what =
+		(code && NETWORK_FAILURES[code]) ??
+		(sentNothing ? 'no connection could be made (name, network or TLS)' : 'the request failed on the network');
 	// Built from a plain object: the HTTP client's error holds the request headers (the API key).
 	// The code stays out of the message, where n8n would swap it for a generic text.
 	const failure = new NodeApiError(ctx.getNode(), { networkCode: code ?? 'unknown' } as JsonObject, {

@@ -1,0 +1,122 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { nodeRecord, today } from './nodeRecord';
+
+/**
+ * At most one task per request: before a swap request leaves, its key (see `recordKey`) is
+ * claimed in the node's submission record (`nodeRecord`), which every execution, worker and re-run
+ * of the node shares. A request recorded in the last 24 to 48 hours is not sent again.
+ *
+ * In this process, identical requests in flight at the same time are decided once: the first
+ * claims, the others wait for how it ended and answer with its task ID (or claim themselves when
+ * the API did not take it).
+ */
+
+/** How a claim of this process ended, for identical requests that come later. */
+type Outcome = { taskId: string | undefined } | 'sendAgain';
+
+interface KnownOutcome {
+	day: number;
+	outcome: Promise<Outcome>;
+}
+
+const KNOWN_LIMIT = 10_000;
+const known = new Map<string, KnownOutcome>();
+
+function remember(processKey: string, entry: KnownOutcome): void {
+	known.delete(processKey);
+	known.set(processKey, entry);
+	if (known.size > KNOWN_LIMIT) known.delete(known.keys().next().value as string);
+}
+
+/** A request this item may send: report how it ended. */
+export interface Claim {
+	/** The API created the task. */
+	sent(taskId: string): void;
+	/** It may have reached the API (a timeout, HTTP 500 ...): the record stays. */
+	mayExist(): void;
+	/**
+	 * The API certainly created no task: the record is removed so that a re-run sends it.
+	 * Never throws; false when the record could not be removed.
+	 */
+	notSent(): Promise<boolean>;
+}
+
+/** A request recorded before (by any execution or process, in the window): not sent again. */
+export interface AlreadySubmitted {
+	alreadySubmitted: true;
+	/** The earlier task, when this process sent it. */
+	taskId: string | undefined;
+}
+
+export async function claimSubmission(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	key: string,
+): Promise<Claim | AlreadySubmitted> {
+	const node = ctx.getNode();
+	const processKey = `${ctx.getWorkflow().id ?? ''}/${node.id}/${key}`;
+	for (;;) {
+		const day = today();
+		const earlier = known.get(processKey);
+		if (earlier && earlier.day >= day - 1) {
+			const outcome = await earlier.outcome;
+			if (outcome === 'sendAgain') continue;
+			return { alreadySubmitted: true, taskId: outcome.taskId };
+		}
+
+		let settle: (outcome: Outcome) => void = () => undefined;
+		const entry: KnownOutcome = { day, outcome: new Promise<Outcome>((resolve) => (settle = resolve)) };
+		remember(processKey, entry);
+		const sendAgain = () => {
+			if (known.get(processKey) === entry) known.delete(processKey);
+			settle('sendAgain');
+		};
+
+		const record = nodeRecord(ctx);
+		let won: boolean;
+		try {
+			won = await record.claim(ctx, key, day);
+		} catch (error) {
+			sendAgain();
+			throw new NodeOperationError(
+				node,
+				`Could not record the request in n8n's database before sending it, so it was not sent: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description:
+						'The node records each request so that a re-run never sends (and charges) it twice. Turn off "Skip Already Submitted" in Options to send without that record.',
+				},
+			);
+		}
+		if (!won) {
+			settle({ taskId: undefined });
+			return { alreadySubmitted: true, taskId: undefined };
+		}
+		return {
+			sent: (taskId) => {
+				settle({ taskId });
+				record.healLater(ctx, key, day);
+			},
+			mayExist: () => {
+				settle({ taskId: undefined });
+				record.healLater(ctx, key, day);
+			},
+			notSent: async () => {
+				try {
+					await record.remove(ctx, key, day);
+					return true;
+				} catch {
+					return false;
+				} finally {
+					sendAgain();
+				}
+			},
+		};
+	}
+}
+
+export function isAlreadySubmitted(outcome: Claim | AlreadySubmitted): outcome is AlreadySubmitted {
+	return 'alreadySubmitted' in outcome;
+}
