@@ -15,8 +15,8 @@ import { randomString, sleep } from 'n8n-workflow';
  *   it (a nonce), and a claim wins only when, once concurrent writes have settled (`settleMs`), a
  *   later call finds that nonce still there. A claim whose nonce vanished looks again: its request
  *   was recorded by the other process meanwhile (not sent), or it is recorded anew and checked
- *   again. A double send then needs another process's call to take longer than `settleMs` from its
- *   read to its write.
+ *   again. A double send then needs another process's call to take longer than `settleMs` (40 ms
+ *   to 1 s) from its read to its write.
  * - Values that are not records (nonces, and the previous day's values a claim only checks) are
  *   removed again when the record is idle (or many wait), so the row holds one value per request.
  * - A record that another process's slow write erased after the request was sent is written again
@@ -30,11 +30,17 @@ const MAX_VALUES = 20_000;
 const STORE_OPTIONS = { mode: 'entries', maxEntries: MAX_VALUES } as const;
 const DAY_MS = 86_400_000;
 
-/** How long to wait after a write before checking that it survived: at least this... */
-const MIN_SETTLE_MS = 40;
-/** ...and this many times the slowest of our recent store calls. */
+/**
+ * How long to wait after a write before checking that it survived: this many times the slowest of
+ * our recent store calls (another process's calls take about as long on the same database), within
+ * these bounds. A call's time is mostly waiting for a database connection before its read: n8n's
+ * SQLite took up to 8 s per call while 60 executions started at once, which would hold every claim
+ * far too long, so the wait stops at MAX_SETTLE_MS.
+ */
 const SETTLE_FACTOR = 4;
 const RECENT_CALLS = 16;
+const MIN_SETTLE_MS = 40;
+const MAX_SETTLE_MS = 1_000;
 /** When a sent request's record is checked (and written again if it vanished). */
 const HEAL_AFTER_MS = 3_000;
 /** Values that are not records are removed when the record is idle, or once this many wait. */
@@ -164,7 +170,8 @@ class NodeRecord {
 	}
 
 	private settleMs(): number {
-		return Math.max(MIN_SETTLE_MS, SETTLE_FACTOR * Math.max(0, ...this.recentCallMs));
+		const slowest = Math.max(0, ...this.recentCallMs);
+		return Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, SETTLE_FACTOR * slowest));
 	}
 
 	/** A store call; made again when it lost a concurrent first insert of the row. */
