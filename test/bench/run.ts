@@ -12,6 +12,8 @@
  *    started.
  * 3. The same callbacks to the Aifaceswap Trigger in queue mode (Postgres, Redis, main, a webhook
  *    process and two workers), beside the single-process figure of part 2.
+ * 4. 100 one-item executions of Webhook -> Aifaceswap started at the same moment (as webhook-driven
+ *    workflows run), with Skip Already Submitted on and off: the time each call takes.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,7 +26,7 @@ import { DEFAULT_CONCURRENCY } from '../../nodes/Aifaceswap/actions/common.descr
 import { N8nServer } from '../e2e/n8n-server';
 import { QueueStack } from '../support/queue-stack';
 import type { WorkflowFile } from '../e2e/n8n-server';
-import { AIFACESWAP, AIFACESWAP_TRIGGER, BATCH_NODE, batchWorkflow, triggerWorkflow } from '../e2e/workflows';
+import { AIFACESWAP, AIFACESWAP_TRIGGER, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from '../e2e/workflows';
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 
@@ -35,7 +37,9 @@ const LATENCY_MS = 100;
 // BENCH_GAPS (prints the time from an answer to the next request) and BENCH_NODE_OPTIONS (for
 // n8n's Node.js, e.g. --cpu-prof).
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
-const PARTS = (process.env.BENCH_PARTS ?? 'submit,callbacks,queue').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'submit,executions,callbacks,queue').split(',');
+const EXECUTIONS = 100;
+const EXECUTION_ROUNDS = 3;
 const CONCURRENCIES = process.env.BENCH_CONCURRENCIES?.split(',').map(Number) ?? [DEFAULT_CONCURRENCY, 1];
 const CALLBACKS = 500;
 const CALLBACK_CONCURRENCY = 20;
@@ -178,6 +182,49 @@ async function runBatch(
 	return { name, concurrency, nodeMs: run.executionTime, wallMs, boundMs: (ITEMS / concurrency) * LATENCY_MS, ok, maxInFlight: api.maxInFlight };
 }
 
+// ---- 4. one-item executions at once: the record on and off ------------------------------------
+
+interface ExecutionsFigure {
+	name: string;
+	/** Per round: the median time of one call (webhook in, answer with the node's output out). */
+	medianMs: number[];
+	/** Per round: from the first call to the last answer. */
+	wallMs: number[];
+	sent: number;
+}
+
+async function runExecutions(name: string, credential: { id: string; name: string }, skipAlreadySubmitted: boolean): Promise<ExecutionsFigure> {
+	const webhookPath = `bench-executions-${randomUUID()}`;
+	await n8n.importWorkflow(
+		webhookToAifaceswap({
+			name: `bench ${name}`,
+			path: webhookPath,
+			parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.url }}', faceImageUrl: FACE_URL, options: { skipAlreadySubmitted } },
+			credential,
+		}),
+		{ activate: true },
+	);
+	const url = `${n8n.url}/webhook/${webhookPath}`;
+	await postJson(url, { url: `${SOURCE_URL}?warmup=${webhookPath}` });
+	const figure: ExecutionsFigure = { name, medianMs: [], wallMs: [], sent: 0 };
+	api.requests = [];
+	for (let round = 0; round < EXECUTION_ROUNDS; round++) {
+		const started = performance.now();
+		const times = await Promise.all(
+			Array.from({ length: EXECUTIONS }, async (_, i) => {
+				const callStarted = performance.now();
+				const status = await postJson(url, { url: `${SOURCE_URL}?round${round}-${webhookPath}=${i}` });
+				if (status !== 200) throw new Error(`${name}: a call answered HTTP ${status}`);
+				return performance.now() - callStarted;
+			}),
+		);
+		figure.wallMs.push(performance.now() - started);
+		figure.medianMs.push(median(times));
+	}
+	figure.sent = api.apiRequests('faceswap').length;
+	return figure;
+}
+
 // ---- 2. callbacks: Aifaceswap Trigger vs minimal trigger vs Webhook node ----------------------
 
 interface CallbackTarget {
@@ -286,6 +333,20 @@ export async function main(): Promise<void> {
 		if (!process.env.BENCH_SKIP_HTTP) batches.push(await runBatch('HTTP Request', concurrency, httpRequestNode(concurrency)));
 	}
 
+	const executionFigures: ExecutionsFigure[] = [];
+	if (PARTS.includes('executions')) {
+		log(`${EXECUTIONS} one-item executions at once, ${EXECUTION_ROUNDS} rounds, record on and off...`);
+		api.latencyMs = LATENCY_MS;
+		for (let round = 0; round < 2; round++) {
+			// on and off alternate, so neither always meets a warmer n8n
+			const pair = [
+				async () => executionFigures.push(await runExecutions('Aifaceswap (record on, default)', credential, true)),
+				async () => executionFigures.push(await runExecutions(SKIP_OFF, credential, false)),
+			];
+			for (const run of round === 0 ? pair : pair.reverse()) await run();
+		}
+	}
+
 	if (PARTS.includes('callbacks')) log(`Callbacks, ${CALLBACK_ROUNDS} rounds of ${CALLBACKS} at concurrency ${CALLBACK_CONCURRENCY}...`);
 	const targets = PARTS.includes('callbacks')
 		? [
@@ -324,6 +385,22 @@ export async function main(): Promise<void> {
 		lines.push(
 			`| ${figure.name} | ${figure.concurrency} | ${figure.maxInFlight} | ${seconds(figure.nodeMs)} s | ${seconds(figure.boundMs)} s | ${(figure.nodeMs / figure.boundMs).toFixed(3)} | ${seconds(figure.wallMs)} s | ${(figure.nodeMs / http.nodeMs).toFixed(3)} | ${figure.name.startsWith('Aifaceswap') ? (figure.nodeMs / off.nodeMs).toFixed(3) : ''} |`,
 		);
+	}
+	if (executionFigures.length > 0) {
+		lines.push('');
+		lines.push(`${EXECUTIONS} one-item executions of Webhook -> Aifaceswap started at the same moment (answer with the node's output), ${EXECUTION_ROUNDS} rounds per workflow, two workflows per setting:`);
+		lines.push('');
+		lines.push('| node | median time per execution | rounds (median) | wall time per round | vs record off | requests sent |');
+		lines.push('|---|---|---|---|---|---|');
+		const offMedian = median(executionFigures.filter((f) => f.name === SKIP_OFF).flatMap((f) => f.medianMs));
+		for (const name of [...new Set(executionFigures.map((f) => f.name))]) {
+			const figures = executionFigures.filter((f) => f.name === name);
+			const medians = figures.flatMap((f) => f.medianMs);
+			const walls = figures.flatMap((f) => f.wallMs);
+			lines.push(
+				`| ${name} | ${median(medians).toFixed(0)} ms | ${medians.map((m) => m.toFixed(0)).join(' / ')} ms | ${seconds(median(walls))} s | ${(median(medians) / offMedian).toFixed(3)} | ${figures.reduce((sum, f) => sum + f.sent, 0)} |`,
+			);
+		}
 	}
 	if (targets.length > 0) {
 	lines.push('');

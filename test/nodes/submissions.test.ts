@@ -29,6 +29,7 @@ const sentUrls = () => api.apiRequests().map((request) => String(request.body.so
 
 afterEach(() => {
 	processedData.failWith = undefined;
+	processedData.failRemovalsWith = undefined;
 	jest.restoreAllMocks();
 });
 
@@ -97,6 +98,67 @@ test('a request the API refused is sent again by the next run', async () => {
 	const second = await run(itemsOf(1));
 	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
 	expect(api.apiRequests()).toHaveLength(2);
+});
+
+describe('what certainly reached no API is sent again by the next run', () => {
+	const reRunSends = async (firstRun: (run: ReturnType<typeof workflow>) => Promise<unknown>) => {
+		const run = workflow();
+		await firstRun(run);
+		const second = await run(itemsOf(1));
+		expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+		return second;
+	};
+
+	test.each([
+		['a proxy\'s 404 page', 404],
+		['a proxy\'s 407 page', 407],
+		['a proxy\'s 413 page', 413],
+	])('%s (not the API\'s JSON)', async (_case, status) => {
+		await reRunSends(async (run) => {
+			api.fail({ status, body: `<html><body>${status}</body></html>`, headers: { 'Content-Type': 'text/html' } });
+			const first = await run(itemsOf(1), { continueOnFail: true });
+			expect(first.output?.[0].json.httpCode).toBe(String(status));
+		});
+		expect(api.apiRequests()).toHaveLength(2);
+	});
+
+	test('a host name that does not resolve: the error does not claim the request was sent', async () => {
+		await reRunSends(async (run) => {
+			const first = await run(itemsOf(1), { continueOnFail: true, baseUrl: 'http://no-such-host.invalid' });
+			expect(String(first.output?.[0].json.error)).toContain('Could not reach the aifaceswap API');
+			expect(String(first.output?.[0].json.description)).not.toContain('was sent');
+		});
+		expect(api.apiRequests()).toHaveLength(1);
+	});
+
+	test('a TLS handshake that fails (https to a plain HTTP port)', async () => {
+		await reRunSends(async (run) => {
+			const first = await run(itemsOf(1), { continueOnFail: true, baseUrl: api.url.replace('http:', 'https:') });
+			expect(String(first.output?.[0].json.error)).toContain('Could not reach the aifaceswap API');
+		});
+		expect(api.apiRequests()).toHaveLength(1);
+	});
+
+	test('but a connection dropped after sending keeps the record: the re-run reports it and says it may not have been sent', async () => {
+		const run = workflow();
+		api.fail({ drop: true });
+		await run(itemsOf(1), { continueOnFail: true });
+		const second = await run(itemsOf(1));
+		expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, taskId: '' });
+		expect(String(second.output?.[0].json.notice)).toContain('sent then, or its run stopped right before sending it');
+	});
+});
+
+test('when a refused request\'s record cannot be removed, the item says so and an identical request does not wait forever', async () => {
+	processedData.failRemovalsWith = new Error('database is locked');
+	api.fail({ status: 402, body: { code: 402, message: 'Insufficient credits' } });
+	const run = workflow();
+	const items = [{ json: { url: SOURCE_URL } }, { json: { url: SOURCE_URL } }];
+	const result = await run(items, { continueOnFail: true, parameters: { ...imageSwap, options: { concurrency: 1 } } as never });
+	expect(result.output?.[0].json.error).toBe('Insufficient credits');
+	expect(String(result.output?.[0].json.description)).toContain('could not be removed');
+	expect(result.output?.[1].json.alreadySubmitted).toBe(true);
+	expect(api.apiRequests()).toHaveLength(1);
 });
 
 test('identical items in one batch are sent once', async () => {

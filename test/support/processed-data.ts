@@ -29,6 +29,8 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	calls = 0;
 	/** Makes the next calls fail, as a database that is down. */
 	failWith: Error | undefined;
+	/** Makes the next removals fail (records can still be written). */
+	failRemovalsWith: Error | undefined;
 	/** How long a call takes from its read to its write (a database round trip). */
 	latencyMs = 0;
 	/** Calls per record (workflow and scope), and the most that overlapped on one record. */
@@ -100,6 +102,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		context: ICheckProcessedContextData,
 	): Promise<void> {
 		await this.access();
+		if (this.failRemovalsWith) throw this.failRemovalsWith;
 		await this.rewrite(
 			recordKey(scope, context),
 			(stored) => {
