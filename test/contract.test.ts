@@ -119,9 +119,9 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		// `skipAlreadySubmitted` goes beyond the contract: an addition, on by default (README)
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'skipAlreadySubmitted', 'concurrency', 'waitLimit']);
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'skipAlreadySubmitted', 'dedupeValue', 'concurrency', 'waitLimit']);
 		expect(options.find((o) => o.name === 'skipAlreadySubmitted')).toMatchObject({ type: 'boolean', default: true });
+		expect(options.find((o) => o.name === 'dedupeValue')).toMatchObject({ type: 'string', default: '' });
 		for (const operation of ['extractFaces']) {
 			for (const resource of ['image', 'video']) {
 				const extractOptions = property(resource, operation, 'options').options as INodeProperties[];

@@ -35,9 +35,10 @@ function destinationKey(destination: ResultDestination): string {
 }
 
 /**
- * What identifies a task request in the submission record: the endpoint, where the result goes,
- * and either the user's Value to Dedupe On or every body field except `webhook`. An uploaded file
- * counts by its bytes and type, not by its name.
+ * What identifies a task request in the submission record: the endpoint and either the user's
+ * Value to Dedupe On (that value alone says which requests are the same), or every body field
+ * except `webhook` together with where the result goes. An uploaded file counts by its bytes and
+ * type, not by its name.
  */
 export function recordKey(
 	endpoint: Endpoint,
@@ -45,12 +46,10 @@ export function recordKey(
 	destination: ResultDestination,
 	dedupeValue: string,
 ): string {
+	if (dedupeValue !== '') return `${endpoint}:${digest(`value ${dedupeValue}`)}`;
 	const { webhook: _where, ...task } = body;
-	const identity =
-		dedupeValue !== ''
-			? `value ${dedupeValue}`
-			: JSON.stringify(task, (_key, value: unknown) =>
-					isUploadFile(value) ? { file: digest(value.data), size: value.data.length, type: value.mimeType } : value,
-				);
-	return `${endpoint}:${digest(`${destinationKey(destination)}\n${identity}`)}`;
+	const request = JSON.stringify(task, (_key, value: unknown) =>
+		isUploadFile(value) ? { file: digest(value.data), size: value.data.length, type: value.mimeType } : value,
+	);
+	return `${endpoint}:${digest(`${destinationKey(destination)}\n${request}`)}`;
 }
