@@ -109,10 +109,17 @@ export class N8nServer {
 	}
 
 	async rest<T = IDataObject>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}${urlPath}`, {
-			method,
-			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e' },
-			body: body === undefined ? undefined : JSON.stringify(body),
+		const send = async () =>
+			await fetch(`${this.url}${urlPath}`, {
+				method,
+				headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'e2e' },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		// A kept-alive connection that n8n closed while idle fails the next request on it ("other
+		// side closed"); a GET is asked again on a new one.
+		const response = await send().catch(async (error: unknown) => {
+			if (method !== 'GET') throw error;
+			return await send();
 		});
 		const setCookie = response.headers.get('set-cookie');
 		if (setCookie) this.cookie = setCookie.split(';')[0];

@@ -18,7 +18,8 @@ import { randomString, sleep } from 'n8n-workflow';
  *   again. A double send then needs another process's call to take longer than `settleMs` (40 ms
  *   to 1 s) from its read to its write.
  * - Values that are not records (nonces, and the previous day's values a claim only checks) are
- *   removed again when the record is idle (or many wait), so the row holds one value per request.
+ *   removed again when the record is idle (or many wait), and once more a few seconds later (another
+ *   process's write may have put them back), so the row holds about one value per request.
  * - A record that another process's slow write erased after the request was sent is written again
  *   (healed) `HEAL_AFTER_MS` after the send, so a later replay still finds it.
  * - The first write of a node inserts its row; two processes inserting it at once make one fail
@@ -89,10 +90,13 @@ class NodeRecord {
 	private newClaims: PendingClaim[] = [];
 	private verifications: Verification[] = [];
 	private heals: string[] = [];
-	private healsWaiting = 0;
+	/** Heals and second clean-ups whose time has not come: the record stays awake for them. */
+	private waitingLater = 0;
 	private removals: PendingRemoval[] = [];
 	/** Values written only to check something; removed at the end of the round. */
 	private cleanup = new Set<string>();
+	/** Values removed once already, to remove again (see cleanUpAgainLater). */
+	private lastCleanup = new Set<string>();
 	private recentCallMs: number[] = [];
 	private running = false;
 	private wake: (() => void) | undefined;
@@ -124,9 +128,9 @@ class NodeRecord {
 
 	/** After a send: check the record again later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
-		this.healsWaiting++;
+		this.waitingLater++;
 		void sleep(HEAL_AFTER_MS).then(() => {
-			this.healsWaiting--;
+			this.waitingLater--;
 			this.heals.push(dayValues(key, day).current);
 			this.poke(ctx);
 		});
@@ -156,11 +160,11 @@ class NodeRecord {
 					continue;
 				}
 				// Idle: take out what is not a record before waiting.
-				if (this.cleanup.size > 0) {
+				if (this.cleanup.size > 0 || this.lastCleanup.size > 0) {
 					await this.removeCleanupAnd([]);
 					continue;
 				}
-				if (this.verifications.length === 0 && this.healsWaiting === 0) return;
+				if (this.verifications.length === 0 && this.waitingLater === 0) return;
 				await new Promise<void>((resolve) => (this.wake = resolve));
 				this.wake = undefined;
 			}
@@ -271,15 +275,32 @@ class NodeRecord {
 	}
 
 	private async removeCleanupAnd(removals: PendingRemoval[]): Promise<void> {
-		const values = new Set([...this.cleanup, ...removals.flatMap((removal) => removal.values)]);
+		const firstPass = [...this.cleanup];
+		const values = new Set([...firstPass, ...this.lastCleanup, ...removals.flatMap((removal) => removal.values)]);
 		if (values.size === 0) return;
 		this.cleanup.clear();
+		this.lastCleanup.clear();
 		try {
 			await this.call(async (ctx) => await ctx.helpers.removeProcessed([...values], 'node', STORE_OPTIONS));
 			for (const removal of removals) removal.done();
+			this.cleanUpAgainLater(firstPass);
 		} catch (error) {
 			for (const removal of removals) removal.done(error);
 		}
+	}
+
+	/**
+	 * Another process's write from a read taken before a removal puts the removed values back, so
+	 * values that are not records are removed once more later (nobody else writes them).
+	 */
+	private cleanUpAgainLater(values: string[]): void {
+		if (values.length === 0) return;
+		this.waitingLater++;
+		void sleep(HEAL_AFTER_MS).then(() => {
+			this.waitingLater--;
+			for (const value of values) this.lastCleanup.add(value);
+			this.poke(this.ctx);
+		});
 	}
 }
 
