@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../helpers/errors';
 import { submitAndWait } from '../helpers/wait';
+import { openClaimWindow } from '../submissions/claimWindow';
 import { RunStoppedError, startRun, stopRun } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as image from './image/Image.resource';
@@ -58,6 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// would fail the whole agent), so the model can correct its input.
 	const stopOnFailure = !this.continueOnFail() && !asTool;
 	startRun(this, { concurrency, stopOnFailure });
+	openClaimWindow(this, concurrency);
 	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
 	// requests are in flight (the transport's limit), as many items are prepared and wait, so a
 	// request leaves the moment a slot frees. Each output goes to its input's slot.

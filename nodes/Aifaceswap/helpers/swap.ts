@@ -8,6 +8,7 @@ import type { Claim } from '../submissions/claim';
 import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ResultDestination } from '../submissions/recordKey';
 import { recordKey } from '../submissions/recordKey';
+import { enterClaimWindow } from '../submissions/claimWindow';
 import { requireHttpUrl } from './validation';
 
 export type ResultMode = 'submit' | 'wait';
@@ -98,9 +99,11 @@ export async function sendSwap(
 	const resultMode = this.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
 	const webhook = callbackUrl(this, itemIndex, resultMode);
 
-	let claim: Claim | undefined;
-	if (skipAlreadySubmitted) {
-		const key = recordKey(task.endpoint, task.body, resultDestination(resultMode, webhook), dedupeValueOf(dedupeValue));
+	if (!skipAlreadySubmitted) return swapOutput(task, resultMode, await sendTask(this, task, webhook, itemIndex));
+
+	const key = recordKey(task.endpoint, task.body, resultDestination(resultMode, webhook), dedupeValueOf(dedupeValue));
+	const leaveClaimWindow = await enterClaimWindow(this);
+	try {
 		const outcome = await claimSubmission(this, itemIndex, key);
 		if (isAlreadySubmitted(outcome)) {
 			const json: IDataObject = {
@@ -113,14 +116,26 @@ export async function sendSwap(
 			};
 			return { json };
 		}
-		claim = outcome;
+		return swapOutput(task, resultMode, await sendTask(this, task, webhook, itemIndex, outcome, leaveClaimWindow));
+	} finally {
+		leaveClaimWindow();
 	}
+}
 
+/** Sends the task and reports to the claim (if any) how it ended; returns the new task's ID and credits. */
+async function sendTask(
+	ctx: IExecuteFunctions,
+	task: SwapTask,
+	webhook: string | undefined,
+	itemIndex: number,
+	claim?: Claim,
+	slotTaken?: () => void,
+): Promise<{ taskId: string; credits: number }> {
 	let data: IDataObject;
 	try {
-		data = await apiRequest.call(this, task.endpoint, { ...task.body, webhook }, itemIndex);
+		data = await apiRequest.call(ctx, task.endpoint, { ...task.body, webhook }, itemIndex, slotTaken);
 	} catch (error) {
-		const failure = asNodeError(this.getNode(), error, itemIndex);
+		const failure = asNodeError(ctx.getNode(), error, itemIndex);
 		if (!createdNothing(error)) claim?.mayExist();
 		else if (claim && !(await claim.notSent())) {
 			failure.description = `${failure.description ?? ''} The record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
@@ -130,17 +145,20 @@ export async function sendSwap(
 	const taskId = data.task_id;
 	if (typeof taskId !== 'string' || taskId === '') {
 		claim?.mayExist();
-		throw new NodeOperationError(
-			this.getNode(),
-			'The aifaceswap API accepted the task but returned no task ID',
-			{ itemIndex, description: `Response data: ${JSON.stringify(data).slice(0, 300)}` },
-		);
+		throw new NodeOperationError(ctx.getNode(), 'The aifaceswap API accepted the task but returned no task ID', {
+			itemIndex,
+			description: `Response data: ${JSON.stringify(data).slice(0, 300)}`,
+		});
 	}
 	claim?.sent(taskId);
+	return { taskId, credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0 };
+}
+
+function swapOutput(task: SwapTask, resultMode: ResultMode, sent: { taskId: string; credits: number }): INodeExecutionData {
 	const json: IDataObject = {
-		taskId,
-		credits: typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0,
-		estimatedCredits,
+		taskId: sent.taskId,
+		credits: sent.credits,
+		estimatedCredits: roundCredits(task.estimatedCredits),
 		...task.output,
 		alreadySubmitted: false,
 	};

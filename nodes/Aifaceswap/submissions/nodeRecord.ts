@@ -1,5 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { randomString, sleep } from 'n8n-workflow';
+import { NodeOperationError, randomString, sleep } from 'n8n-workflow';
 
 /**
  * One node's submission record in n8n's processed-data store (the store the Remove Duplicates node
@@ -186,7 +186,9 @@ class NodeRecord {
 			try {
 				return await work(this.ctx);
 			} catch (error) {
-				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) throw error;
+				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) {
+					throw new NodeOperationError(this.ctx.getNode(), error as Error);
+				}
 				recordStats.insertRaces++;
 			} finally {
 				this.recentCallMs.push(Date.now() - startedAt);

@@ -372,6 +372,8 @@ export async function apiRequest(
 	endpoint: Endpoint,
 	body: RequestBody,
 	itemIndex: number,
+	/** Called when the request has its slot and is about to leave. */
+	slotTaken?: () => void,
 ): Promise<IDataObject> {
 	const run = runState(this);
 	const credentials = await run.credentials();
@@ -386,6 +388,7 @@ export async function apiRequest(
 	};
 
 	await run.slots.acquire(itemIndex);
+	slotTaken?.();
 	let answered = false;
 	try {
 		const data = await send(this, options, credentials, run, itemIndex);
