@@ -11,24 +11,13 @@ import { FACE_URL } from '../support/fixtures';
 import { faultItemUrl } from '../support/fault-plan';
 import { useMockApi } from '../support/mock';
 import type { RunResult } from '../support/n8n';
-import { runAifaceswap } from '../support/n8n';
+import { anotherProcess, runAifaceswap } from '../support/n8n';
 import { processedData } from '../support/processed-data';
 
 const api = useMockApi();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.url }}', faceImageUrl: FACE_URL };
 let workflowCounter = 0;
-
-/** The Aifaceswap node as another n8n process has it: its own copy of every module. */
-function anotherProcess(): INodeType {
-	let node: INodeType | undefined;
-	jest.isolateModules(() => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { Aifaceswap } = require('../../nodes/Aifaceswap/Aifaceswap.node') as { Aifaceswap: new () => INodeType };
-		node = new Aifaceswap();
-	});
-	return node!;
-}
 
 /** One-item executions of one saved workflow, all started at the same moment. */
 async function executionsAtOnce(

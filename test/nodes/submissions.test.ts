@@ -6,7 +6,7 @@ import { FACE_URL, faceFile, photoFile, SOURCE_URL } from '../support/fixtures';
 import { accountItems, FAULT_CASES, faultItemUrl, injectFaults } from '../support/fault-plan';
 import { useMockApi } from '../support/mock';
 import type { TestItem } from '../support/n8n';
-import { runAifaceswap } from '../support/n8n';
+import { anotherProcess, runAifaceswap } from '../support/n8n';
 import { processedData } from '../support/processed-data';
 
 const api = useMockApi();
@@ -217,10 +217,12 @@ test('the window: recognised the next UTC day, sent again the day after', async 
 	const start = Date.UTC(2026, 10, 26, 23, 0);
 	const now = jest.spyOn(Date, 'now').mockReturnValue(start);
 	await run(itemsOf(1));
+	// other processes (which know no task of this one): only the record in the store answers
 	now.mockReturnValue(start + day);
-	expect((await run(itemsOf(1))).output?.[0].json.alreadySubmitted).toBe(true);
+	expect((await run(itemsOf(1), { aifaceswap: anotherProcess() })).output?.[0].json.alreadySubmitted).toBe(true);
+	await new Promise((resolve) => setTimeout(resolve, 100));
 	now.mockReturnValue(start + 2 * day);
-	expect((await run(itemsOf(1))).output?.[0].json.alreadySubmitted).toBe(false);
+	expect((await run(itemsOf(1), { aifaceswap: anotherProcess() })).output?.[0].json.alreadySubmitted).toBe(false);
 	expect(api.apiRequests()).toHaveLength(2);
 });
 
@@ -254,6 +256,35 @@ test('when the store cannot be written, the item fails with a clear error and no
 	);
 	expect(result.error?.description).toContain('Skip Already Submitted');
 	expect(api.apiRequests()).toHaveLength(0);
+});
+
+test('a store error on a replay fails that item and keeps the earlier record: the next replay still sends nothing', async () => {
+	const run = workflow();
+	await run(itemsOf(1));
+	processedData.failNextWith = new Error('pool timeout');
+	const failed = await run(itemsOf(1), { aifaceswap: anotherProcess(), continueOnFail: true });
+	expect(String(failed.output?.[0].json.error)).toContain('so it was not sent: pool timeout');
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	const replay = await run(itemsOf(1), { aifaceswap: anotherProcess() });
+	expect(replay.output?.[0].json.alreadySubmitted).toBe(true);
+	expect(api.apiRequests()).toHaveLength(1);
+});
+
+test('a credential that cannot be read sends nothing and keeps no record: once it is fixed, the same run sends', async () => {
+	const run = workflow();
+	const first = await run(itemsOf(1), { credential: false, continueOnFail: true });
+	expect(first.output?.[0].json.error).toBeDefined();
+	expect((await run(itemsOf(1))).output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+	expect(api.apiRequests()).toHaveLength(1);
+});
+
+test('a gateway\'s 503 page is not retried and keeps the record (the API may have taken the task)', async () => {
+	const run = workflow();
+	api.fail({ status: 503, body: '<html>503 Service Unavailable</html>', headers: { 'Content-Type': 'text/html' } });
+	await run(itemsOf(1), { continueOnFail: true });
+	expect(api.apiRequests()).toHaveLength(1);
+	expect((await run(itemsOf(1))).output?.[0].json).toMatchObject({ alreadySubmitted: true, taskId: '' });
+	expect(api.apiRequests()).toHaveLength(1);
 });
 
 test('Wait for Result: an already submitted request does not pause the execution', async () => {

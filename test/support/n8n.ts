@@ -94,6 +94,20 @@ export const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
+/**
+ * The Aifaceswap node as another n8n process has it: its own copy of every module (and so its own
+ * in-memory state), sharing the processed-data store (the database) with this one.
+ */
+export function anotherProcess(): INodeType {
+	let node: INodeType | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { Aifaceswap: OtherAifaceswap } = require('../../nodes/Aifaceswap/Aifaceswap.node') as { Aifaceswap: new () => INodeType };
+		node = new OtherAifaceswap();
+	});
+	return node!;
+}
+
 /** The node types with another Aifaceswap class (both type names). */
 function withAifaceswap(aifaceswap: INodeType): INodeTypes {
 	const classes: Record<string, INodeType> = { ...nodeClasses, [AIFACESWAP]: aifaceswap, [AIFACESWAP_TOOL]: aifaceswap };

@@ -29,6 +29,8 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	calls = 0;
 	/** Makes the next calls fail, as a database that is down. */
 	failWith: Error | undefined;
+	/** Makes the next call fail, once. */
+	failNextWith: Error | undefined;
 	/** Makes the next removals fail (records can still be written). */
 	failRemovalsWith: Error | undefined;
 	/** How long a call takes from its read to its write (a database round trip). */
@@ -41,6 +43,9 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	private async access(): Promise<void> {
 		this.calls++;
 		if (this.failWith) throw this.failWith;
+		const once = this.failNextWith;
+		this.failNextWith = undefined;
+		if (once) throw once;
 	}
 
 	/**

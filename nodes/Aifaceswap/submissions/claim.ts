@@ -74,10 +74,10 @@ export async function claimSubmission(
 			settle('sendAgain');
 		};
 
-		const record = nodeRecord(ctx);
+		// The node's record is looked up at each use: an idle one is dropped and made anew.
 		let won: boolean;
 		try {
-			won = await record.claim(ctx, key, day);
+			won = await nodeRecord(ctx).claim(ctx, key, day);
 		} catch (error) {
 			sendAgain();
 			throw new NodeOperationError(
@@ -97,15 +97,15 @@ export async function claimSubmission(
 		return {
 			sent: (taskId) => {
 				settle({ taskId });
-				record.healLater(ctx, key, day);
+				nodeRecord(ctx).healLater(ctx, key, day);
 			},
 			mayExist: () => {
 				settle({ taskId: undefined });
-				record.healLater(ctx, key, day);
+				nodeRecord(ctx).healLater(ctx, key, day);
 			},
 			notSent: async () => {
 				try {
-					await record.remove(ctx, key, day);
+					await nodeRecord(ctx).remove(ctx, key, day);
 					return true;
 				} catch {
 					return false;

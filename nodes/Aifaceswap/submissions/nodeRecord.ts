@@ -46,6 +46,8 @@ const MAX_SETTLE_MS = 1_000;
 const HEAL_AFTER_MS = 3_000;
 /** Values that are not records are removed when the record is idle, or once this many wait. */
 const CLEANUP_BATCH = 500;
+/** How often a claim is written before it gives up, when another process's write erases it each time. */
+const MAX_CLAIM_ATTEMPTS = 5;
 /** How often a store call that lost a concurrent first insert is made again. */
 const INSERT_RACE_ATTEMPTS = 3;
 
@@ -66,6 +68,8 @@ function lostInsertRace(error: unknown): boolean {
 interface PendingClaim {
 	current: string;
 	previous: string;
+	/** Writes of this claim that another process's write erased, plus one. */
+	attempts: number;
 	/** true: recorded, and the record survived: send. false: recorded before: do not send. */
 	resolve: (won: boolean) => void;
 	reject: (error: unknown) => void;
@@ -102,12 +106,15 @@ class NodeRecord {
 	private wake: (() => void) | undefined;
 
 	/** The execution whose helpers make the store calls: the latest to ask (same workflow and node). */
-	constructor(private ctx: IExecuteFunctions) {}
+	constructor(
+		private readonly id: string,
+		private ctx: IExecuteFunctions,
+	) {}
 
 	/** Records `key` for today unless it is recorded for today or yesterday. Resolves true to send. */
 	claim(ctx: IExecuteFunctions, key: string, day: number): Promise<boolean> {
 		return new Promise<boolean>((resolve, reject) => {
-			this.newClaims.push({ ...dayValues(key, day), resolve, reject });
+			this.newClaims.push({ ...dayValues(key, day), attempts: 1, resolve, reject });
 			this.poke(ctx);
 		});
 	}
@@ -164,7 +171,11 @@ class NodeRecord {
 					await this.removeCleanupAnd([]);
 					continue;
 				}
-				if (this.verifications.length === 0 && this.waitingLater === 0) return;
+				if (this.verifications.length === 0 && this.waitingLater === 0) {
+					// Idle: nothing of it is needed any more (nor the execution it holds).
+					if (records.get(this.id) === this) records.delete(this.id);
+					return;
+				}
 				await new Promise<void>((resolve) => (this.wake = resolve));
 				this.wake = undefined;
 			}
@@ -215,7 +226,7 @@ class NodeRecord {
 			for (const claim of claims) values.add(claim.current).add(claim.previous);
 			for (const verification of due) {
 				values.add(verification.nonce);
-				for (const claim of verification.claims) values.add(claim.current);
+				for (const claim of verification.claims) values.add(claim.current).add(claim.previous);
 			}
 			try {
 				const { processed } = await this.call(
@@ -226,10 +237,9 @@ class NodeRecord {
 				this.decideVerified(due, found, next);
 				recordStats.healed += heals.filter((value) => !found.has(value)).length;
 			} catch (error) {
-				// Nothing is sent for these; what they may have written is taken out at once (best effort).
-				const failed = [...claims, ...due.flatMap((verification) => verification.claims)];
-				for (const claim of failed) claim.reject(error);
-				this.removals.push({ values: failed.flatMap(({ current, previous }) => [current, previous]), done: () => undefined });
+				// Nothing is sent for these. What they may have written stays: it could as well be the
+				// record of an earlier send, and a record too many only says "already submitted".
+				for (const claim of [...claims, ...due.flatMap((verification) => verification.claims)]) claim.reject(error);
 			}
 		}
 		if (next.claims.length > 0) {
@@ -251,7 +261,8 @@ class NodeRecord {
 			// recorded only yesterday: that would stretch the window day after day.
 			if (!found.has(claim.previous)) this.cleanup.add(claim.previous);
 			if (found.has(claim.current) || found.has(claim.previous)) {
-				if (!found.has(claim.current)) this.cleanup.add(claim.current);
+				// at once, not at the next quiet moment: a crash before then would stretch the window
+				if (!found.has(claim.current)) this.removals.push({ values: [claim.current], done: () => undefined });
 				claim.resolve(false);
 			} else {
 				next.claims.push(claim);
@@ -269,9 +280,13 @@ class NodeRecord {
 			}
 			recordStats.lostWrites++;
 			for (const claim of verification.claims) {
-				// Recorded by another process meanwhile: it sends. Else this call recorded it again.
-				if (found.has(claim.current)) claim.resolve(false);
-				else next.claims.push(claim);
+				if (!found.has(claim.previous)) this.cleanup.add(claim.previous);
+				// Recorded by another process meanwhile (on either side of midnight): it sends.
+				if (found.has(claim.current) || found.has(claim.previous)) claim.resolve(false);
+				// Written again by this call: checked again, a few times at most.
+				else if (++claim.attempts >= MAX_CLAIM_ATTEMPTS) {
+					claim.reject(new Error('other n8n processes kept overwriting the record at the same moment'));
+				} else next.claims.push(claim);
 			}
 		}
 	}
@@ -313,7 +328,7 @@ export function nodeRecord(ctx: IExecuteFunctions): NodeRecord {
 	const id = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
 	let record = records.get(id);
 	if (!record) {
-		record = new NodeRecord(ctx);
+		record = new NodeRecord(id, ctx);
 		records.set(id, record);
 	}
 	return record;

@@ -30,7 +30,8 @@ export type RequestBody = Record<string, FieldValue | FieldValue[] | IDataObject
 /**
  * Retry rule: a request is sent again only when it certainly did not create a task, so a task is
  * never created (and charged) twice:
- * - HTTP 429 (rate limited) and HTTP 503 (unavailable): the API refused the request unprocessed;
+ * - HTTP 429 (rate limited), and HTTP 503 (unavailable) in the API's own JSON: the request was
+ *   refused unprocessed;
  * - the connection was refused or the host name did not resolve for now: nothing reached the API.
  * Anything else that fails after the request went out (timeout, reset connection, HTTP 500, 502,
  * 504) is not retried: the task may exist, and the error says so.
@@ -44,9 +45,11 @@ export const RETRY = {
 };
 
 /**
- * Errors that happen before a request is written to the network: the host name did not resolve,
- * no connection could be made, the TLS handshake failed (certificate, protocol), or the URL is not
- * one. Such a request never reached the API.
+ * Errors that can only happen before a request is written to the network: the host name did not
+ * resolve, the connection was refused, the TLS handshake failed (certificate, or TLS spoken to a
+ * plain HTTP port), or the URL is not one. Such a request never reached the API. Errors that can
+ * also end a connection after the request went out (EHOSTUNREACH, EPROTO, other SSL errors) are not
+ * in the list: the task may exist.
  */
 const NOT_SENT = {
 	codes: [
@@ -55,24 +58,28 @@ const NOT_SENT = {
 		'EAI_FAIL',
 		'EAI_NONAME',
 		'ECONNREFUSED',
-		'EHOSTUNREACH',
-		'ENETUNREACH',
-		'ENETDOWN',
 		'EADDRNOTAVAIL',
-		'EPROTO',
 		'ERR_INVALID_URL',
 		'DEPTH_ZERO_SELF_SIGNED_CERT',
 		'SELF_SIGNED_CERT_IN_CHAIN',
-		'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-		'UNABLE_TO_GET_ISSUER_CERT',
-		'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 	],
-	/** Every certificate and SSL failure (CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, ERR_SSL_...). */
-	patterns: [/^CERT_/, /^ERR_SSL_/, /^ERR_TLS_/],
+	/** Certificate checks, which fail in the handshake (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE ...). */
+	patterns: [/^CERT_/, /^ERR_TLS_CERT_/, /^UNABLE_TO_/],
 };
 
-function neverSent(code: string | undefined): boolean {
-	return code !== undefined && (NOT_SENT.codes.includes(code) || NOT_SENT.patterns.some((pattern) => pattern.test(code)));
+/** TLS spoken to a plain HTTP port fails the first handshake message (EPROTO, "wrong version number"). */
+function tlsToPlainHttp(error: unknown, code: string | undefined): boolean {
+	let current: unknown = error;
+	for (let depth = 0; code === 'EPROTO' && depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		if (String((current as { message?: unknown }).message).includes('wrong version number')) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+function neverSent(code: string | undefined, error: unknown): boolean {
+	if (code === undefined) return false;
+	return NOT_SENT.codes.includes(code) || NOT_SENT.patterns.some((pattern) => pattern.test(code)) || tlsToPlainHttp(error, code);
 }
 
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -330,8 +337,6 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	EAI_AGAIN: 'the host name could not be resolved for now',
 	ENOTFOUND: 'the host name does not exist',
-	EHOSTUNREACH: 'the host cannot be reached',
-	ENETUNREACH: 'the network cannot be reached',
 	ERR_INVALID_URL: 'the Base URL is not a valid URL',
 	ECONNRESET: 'the connection was closed before an answer came',
 	ETIMEDOUT: 'no answer came in time',
@@ -345,7 +350,7 @@ function networkError(
 	attempts: number,
 ): NodeApiError {
 	const code = transportErrorCode(error);
-	const sentNothing = neverSent(code);
+	const sentNothing = neverSent(code, error);
 	const what =
 		(code && NETWORK_FAILURES[code]) ??
 		(sentNothing ? 'no connection could be made (name, network or TLS)' : 'the request failed on the network');
@@ -376,16 +381,23 @@ export async function apiRequest(
 	slotTaken?: () => void,
 ): Promise<IDataObject> {
 	const run = runState(this);
-	const credentials = await run.credentials();
-	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
-	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url: `${baseUrl}${API_PATH}${endpoint}`,
-		...buildBody(body),
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
-	};
+	let credentials: ICredentialDataDecryptedObject;
+	let options: IHttpRequestOptions;
+	try {
+		credentials = await run.credentials();
+		const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
+		options = {
+			method: 'POST',
+			url: `${baseUrl}${API_PATH}${endpoint}`,
+			...buildBody(body),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: REQUEST_TIMEOUT_MS,
+		};
+	} catch (error) {
+		// The credential could not be read or the body not built: nothing left.
+		throw refusal(error as object);
+	}
 
 	await run.slots.acquire(itemIndex);
 	slotTaken?.();
@@ -433,8 +445,11 @@ async function send(
 
 		const parsed = parseJson(response.body);
 		const apiCode = (parsed as ApiResponse | undefined)?.code;
+		// A 503 that is not the API's own answer (a gateway's page) may come after the API took the
+		// task: it is not retried, and the request counts as possibly taken.
+		const isApiJson = typeof parsed === 'object' && parsed !== null;
 		const retryable =
-			RETRY.statuses.includes(response.statusCode) ||
+			(RETRY.statuses.includes(response.statusCode) && (response.statusCode < 500 || isApiJson)) ||
 			(typeof apiCode === 'number' && RETRY.statuses.includes(apiCode));
 		if (retryable && attempt < RETRY.maxAttempts) {
 			backoff.pause(backoffMs(attempt, retryAfterMs(response.headers?.['retry-after'])));
