@@ -7,7 +7,7 @@ import { asNodeError } from './errors';
 import { requestKey } from './requestKey';
 import type { Claim } from './submissionLog';
 import { claimSubmission, isAlreadySubmitted } from './submissionLog';
-import { requireHttpUrl } from './validation';
+import { requirePublicHttpUrl, requireReachableByApi } from './publicUrl';
 
 export type ResultMode = 'submit' | 'wait';
 
@@ -37,13 +37,15 @@ const ALREADY_SUBMITTED_NOTICE =
 	'This node sent an identical request in the last 24 to 48 hours, so it was not sent (or charged) again. To send it again on purpose, turn off Options > Skip Already Submitted.';
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
-function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): string | undefined {
+async function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): Promise<string | undefined> {
 	if (resultMode === 'wait') {
-		return ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+		const resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+		await requireReachableByApi(ctx, itemIndex, { label: 'Result Mode "Wait for Result"', name: 'resultMode' }, resumeUrl, { kind: 'resume' });
+		return resumeUrl;
 	}
 	const webhookUrl = ctx.getNodeParameter('webhookUrl', itemIndex, '') as string;
 	if (webhookUrl.trim() === '') return undefined;
-	return requireHttpUrl(ctx, itemIndex, { label: 'Callback URL', name: 'webhookUrl' }, webhookUrl);
+	return await requirePublicHttpUrl(ctx, itemIndex, { label: 'Callback URL', name: 'webhookUrl' }, webhookUrl, { kind: 'callback' });
 }
 
 function roundCredits(credits: number): number {
@@ -72,7 +74,7 @@ export async function sendSwap(
 		);
 	}
 	const resultMode = this.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
-	const webhook = callbackUrl(this, itemIndex, resultMode);
+	const webhook = await callbackUrl(this, itemIndex, resultMode);
 
 	let claim: Claim | undefined;
 	if (skipAlreadySubmitted) {

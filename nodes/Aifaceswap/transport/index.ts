@@ -236,6 +236,17 @@ function runState(ctx: IExecuteFunctions): RunState {
 	return state;
 }
 
+export const DEFAULT_BASE_URL = 'https://aifaceswap.io';
+
+function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+/** The credential's Base URL (the API origin), read once per run like every request's credential. */
+export async function credentialBaseUrl(ctx: IExecuteFunctions): Promise<string> {
+	return baseUrlOf(await runState(ctx).credentials());
+}
+
 function buildBody(body: RequestBody): Pick<IHttpRequestOptions, 'body' | 'headers' | 'json'> {
 	const hasFile = Object.values(body).some(
 		(value) => isUploadFile(value) || (Array.isArray(value) && value.some(isUploadFile)),
@@ -337,7 +348,7 @@ export async function apiRequest(
 ): Promise<IDataObject> {
 	const run = runState(this);
 	const credentials = await run.credentials();
-	const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
+	const baseUrl = baseUrlOf(credentials);
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${baseUrl}${API_PATH}${endpoint}`,

@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { multipleVideoSwapCredits } from '../../helpers/credits';
 import { readBase64Image } from '../../helpers/inputs';
 import { sendSwap } from '../../helpers/swap';
-import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { requirePublicHttpUrl } from '../../helpers/publicUrl';
+import { invalidParameter } from '../../helpers/validation';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
@@ -92,7 +93,7 @@ interface ReferenceEntry {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const video = readVideoSettings(this, itemIndex);
+	const video = await readVideoSettings(this, itemIndex);
 	const { sourceVideo, enhance } = video;
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
 		reference?: ReferenceEntry[];
@@ -124,7 +125,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				binaryProperty: { label: `${label} > Face Reference Binary Property`, name: `${name}.faceRefBinaryProperty` },
 			},
 		);
-		const faceUrl = requireHttpUrl(
+		const faceUrl = await requirePublicHttpUrl(
 			this,
 			itemIndex,
 			{ label: `${label} > Face Image URL`, name: `${name}.faceImageUrl` },
