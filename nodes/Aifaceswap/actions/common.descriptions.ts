@@ -1,10 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
 import { allowedDownloadHostsOption } from '../../shared/download';
+import { TOOL_MAX_CREDITS } from '../helpers/credits';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 import type { ModelInput } from './tool.descriptions';
-import { fillableByModel, notInTool } from './tool.descriptions';
+import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
 
 const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
 
@@ -63,16 +64,17 @@ export function imageInputFields(options: {
 	];
 }
 
-/** A required URL; in the AI Agent tool the model's to give (`modelInput`). */
+/** A required URL; in the AI Agent tool the model's to give (`modelInput`), if the operation is a model's to use. */
 export function urlField(options: {
 	displayName: string;
 	name: string;
 	description: string;
 	placeholder: string;
-	modelInput: ModelInput;
+	modelInput?: ModelInput;
 }): INodeProperties[] {
 	const { modelInput, ...field } = options;
-	return fillableByModel({ ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT }, modelInput);
+	const property: INodeProperties = { ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
+	return modelInput ? fillableByModel(property, modelInput) : [property];
 }
 
 /** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */
@@ -141,6 +143,75 @@ export const requestOptionsField: INodeProperties = {
 	options: [concurrencyOption],
 };
 
+/** The Options of the four swaps; `maxCredits`: the default of Max Credits (0: no limit). */
+function swapOptionsField(maxCredits: number): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: maxCredits > 0 ? { maxCredits } : {},
+		options: [
+			{
+				displayName: 'Max Credits',
+				name: 'maxCredits',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: maxCredits,
+				description:
+					maxCredits > 0
+						? `Refuse, before sending, a task whose estimated cost is higher than this (0: no limit). The tool's default, ${maxCredits}, is what its Tool Description tells the model: change both together.`
+						: 'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
+			},
+			{
+				displayName: 'Download Result',
+				name: 'downloadResult',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
+			},
+			allowedDownloadHostsOption,
+			{
+				displayName: 'Skip Already Submitted',
+				name: 'skipAlreadySubmitted',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to skip a request this node already sent in the last 24 to 48 hours (same operation, images, videos and settings), so that running a batch again after a crash or with Retry On Fail never pays twice. A skipped item comes out with alreadySubmitted = true. Turn off to send identical requests again on purpose.',
+			},
+			{
+				...concurrencyOption,
+				description: `${concurrencyOption.description} Submit Only mode (Wait for Result sends one item).`,
+			},
+			{
+				displayName: 'Wait Limit (Minutes)',
+				name: 'waitLimit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_WAIT_MINUTES,
+				description:
+					'Wait for Result mode: how long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true. 0 means no limit.',
+			},
+		],
+	};
+}
+
+/**
+ * The editor's hint (output panel) on a swap in Submit Only mode without a Callback URL: the task
+ * is allowed, but its result goes only to the aifaceswap.io account, and n8n hears nothing of it.
+ * `$rawParameter`: the parameters as entered (an expression in Callback URL counts as a URL, unevaluated).
+ */
+export const submitWithoutCallbackHint: NodeHint = {
+	message:
+		'Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only, and n8n is not told. To receive it in n8n, paste the Production URL of an Aifaceswap Trigger into Callback URL, or set Result Mode to Wait for Result. Both need an n8n the internet can reach (WEBHOOK_URL set to its public address).',
+	type: 'info',
+	location: 'outputPane',
+	whenToDisplay: 'always',
+	displayCondition:
+		'={{ ["swapFace", "swapMultipleFaces"].includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}',
+};
+
 /** How a swap delivers its result, and its options: the same on all four swap operations. */
 export const resultFields: INodeProperties[] = [
 	// Not in the AI Agent tool: a tool call must answer the model, and a paused execution does not.
@@ -182,52 +253,7 @@ export const resultFields: INodeProperties[] = [
 			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. Leave empty to send no callback.',
 		displayOptions: { hide: { resultMode: ['wait'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Max Credits',
-				name: 'maxCredits',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
-			},
-			{
-				displayName: 'Download Result',
-				name: 'downloadResult',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
-			},
-			allowedDownloadHostsOption,
-			{
-				displayName: 'Skip Already Submitted',
-				name: 'skipAlreadySubmitted',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to skip a request this node already sent in the last 24 to 48 hours (same operation, images, videos and settings), so that running a batch again after a crash or with Retry On Fail never pays twice. A skipped item comes out with alreadySubmitted = true. Turn off to send identical requests again on purpose.',
-			},
-			{
-				...concurrencyOption,
-				description: `${concurrencyOption.description} Submit Only mode (Wait for Result sends one item).`,
-			},
-			{
-				displayName: 'Wait Limit (Minutes)',
-				name: 'waitLimit',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_WAIT_MINUTES,
-				description:
-					'Wait for Result mode: how long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true. 0 means no limit.',
-			},
-		],
-	},
+	// The tool variant's Max Credits defaults to a budget per call; the node's to no limit.
+	notInTool(swapOptionsField(0)),
+	onlyInTool(swapOptionsField(TOOL_MAX_CREDITS)),
 ];

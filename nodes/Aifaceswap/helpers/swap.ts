@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Endpoint, RequestBody } from '../transport';
 import { apiRequest, createdNothing } from '../transport';
+import { TOOL_MAX_CREDITS } from './credits';
 import { asNodeError } from './errors';
 import { requestKey } from './requestKey';
 import type { Claim } from './submissionLog';
@@ -62,7 +63,10 @@ export async function sendSwap(
 	task: SwapTask,
 ): Promise<INodeExecutionData> {
 	const estimatedCredits = roundCredits(task.estimatedCredits);
-	const { maxCredits = 0, skipAlreadySubmitted = true } = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const options = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const { skipAlreadySubmitted = true } = options;
+	// As an AI Agent's tool (n8n's type name + "Tool") Max Credits not set is a budget, not "no limit".
+	const maxCredits = options.maxCredits ?? (this.getNode().type.endsWith('Tool') ? TOOL_MAX_CREDITS : 0);
 	if (maxCredits > 0 && estimatedCredits > maxCredits) {
 		throw new NodeOperationError(
 			this.getNode(),

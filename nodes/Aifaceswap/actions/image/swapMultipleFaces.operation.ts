@@ -6,7 +6,7 @@ import { sendSwap } from '../../helpers/swap';
 import { requirePublicHttpUrl } from '../../helpers/publicUrl';
 import { asNumber, invalidParameter } from '../../helpers/validation';
 import { resultFields, urlField } from '../common.descriptions';
-import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	...urlField({
@@ -14,7 +14,6 @@ const properties: INodeProperties[] = [
 		name: 'sourceImageUrl',
 		placeholder: 'https://example.com/group-photo.jpg',
 		description: 'The photo with several faces; run Extract Faces on it first to learn their indexes',
-		modelInput: MODEL_INPUTS.targetImageUrl,
 	}),
 	{
 		displayName: 'Faces',
@@ -51,8 +50,11 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...resultFields,
-	toolDescriptionField(TOOL_DESCRIPTIONS.imageSwapMultipleFaces),
+	...notForModelsFields(NOT_FOR_MODELS.imageSwapMultipleFaces),
 ];
+
+/** Not an AI Agent's to use: a model cannot give the faces. */
+export const notForModels = NOT_FOR_MODELS.imageSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['swapMultipleFaces'] } },

@@ -8,7 +8,7 @@ import { requirePublicHttpUrl } from '../../helpers/publicUrl';
 import { invalidParameter } from '../../helpers/validation';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
-import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
 
@@ -18,7 +18,6 @@ const properties: INodeProperties[] = [
 		name: 'sourceVideoUrl',
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video with the faces to replace',
-		modelInput: MODEL_INPUTS.targetVideoUrl,
 	}),
 	{
 		displayName: 'References',
@@ -77,8 +76,11 @@ const properties: INodeProperties[] = [
 	...durationFields,
 	enhanceField,
 	...resultFields,
-	toolDescriptionField(TOOL_DESCRIPTIONS.videoSwapMultipleFaces),
+	...notForModelsFields(NOT_FOR_MODELS.videoSwapMultipleFaces),
 ];
+
+/** Not an AI Agent's to use: a model cannot give the face references. */
+export const notForModels = NOT_FOR_MODELS.videoSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['swapMultipleFaces'] } },
