@@ -34,6 +34,10 @@ const ADDRESSES: Array<[url: string, reachable: boolean]> = [
 	['http://lan.example.com/x', true],
 	['http://printer.home.arpa/x', false],
 	['http://home.arpa.example.com/x', true],
+	// a listed suffix counts only as a whole label
+	['http://photos.glocal/x', true],
+	['http://n8n.example.plan/x', true],
+	['http://my.homearpa/x', true],
 	['http://example/x', false],
 	['http://example./x', false],
 	['http://n8n:5678/webhook/a/task_callback', false],
