@@ -7,7 +7,7 @@ import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 import type { ModelInput } from './tool.descriptions';
 import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
 
-const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
+const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
 
 /**
  * The three parameters that choose one image: from a URL, or from a binary property. In the AI
@@ -237,7 +237,7 @@ export const resultFields: INodeProperties[] = [
 	}),
 	{
 		displayName:
-			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, so n8n must be reachable from the internet (set WEBHOOK_URL if it runs on localhost or behind a proxy). One item per execution.',
+			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, which aifaceswap calls from the internet. While n8n hands out a resume URL on localhost, a private address or a local name (WEBHOOK_URL not set), the node refuses to send the task: nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set WEBHOOK_URL to that address and restart n8n. One item per execution.',
 		name: 'waitNotice',
 		type: 'notice',
 		default: '',
@@ -250,7 +250,7 @@ export const resultFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
 		description:
-			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. Leave empty to send no callback.',
+			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. aifaceswap calls it from the internet, so a URL on localhost, a private address or a local name is refused. Leave empty to send no callback (the result then shows in your aifaceswap.io account only).',
 		displayOptions: { hide: { resultMode: ['wait'] } },
 	},
 	// The tool variant's Max Credits defaults to a budget per call; the node's to no limit.
