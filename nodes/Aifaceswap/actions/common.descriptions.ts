@@ -143,14 +143,14 @@ export const requestOptionsField: INodeProperties = {
 	options: [concurrencyOption],
 };
 
-/** The Options of the four swaps; `maxCredits`: the default of Max Credits (0: no limit). */
+/** The Options of the four swaps; `maxCredits`: the default of Max Credits (0: no limit), set from the start when above 0. */
 function swapOptionsField(maxCredits: number): INodeProperties {
-	return {
+	const field: INodeProperties = {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
-		default: maxCredits > 0 ? { maxCredits } : {},
+		default: {},
 		options: [
 			{
 				displayName: 'Max Credits',
@@ -195,6 +195,7 @@ function swapOptionsField(maxCredits: number): INodeProperties {
 			},
 		],
 	};
+	return maxCredits > 0 ? { ...field, default: { maxCredits } } : field;
 }
 
 /**
