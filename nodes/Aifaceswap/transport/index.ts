@@ -236,7 +236,7 @@ function runState(ctx: IExecuteFunctions): RunState {
 	return state;
 }
 
-export const DEFAULT_BASE_URL = 'https://aifaceswap.io';
+const DEFAULT_BASE_URL = 'https://aifaceswap.io';
 
 function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	return (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
