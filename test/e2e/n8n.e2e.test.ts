@@ -612,6 +612,41 @@ describe('URLs aifaceswap cannot reach', () => {
 	});
 });
 
+describe('n8n with WEBHOOK_URL on a public address (as behind a tunnel)', () => {
+	// No tunnel can be opened here (no internet): WEBHOOK_URL is a public-looking name that the
+	// preload maps to this n8n, in n8n's process and in this one (where the mock API calls back from).
+	let tunnelled: N8nServer;
+	let webhookUrl: string;
+
+	beforeAll(async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { freePort } = require('../../scripts/n8n-instance') as { freePort: () => Promise<number> };
+		const port = await freePort();
+		webhookUrl = `http://n8n.aifaceswap.test:${port}/`;
+		tunnelled = new N8nServer('tunnelled', { port, env: { WEBHOOK_URL: webhookUrl, NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}` } });
+		await tunnelled.start();
+	}, 600_000);
+	afterAll(async () => tunnelled?.stop());
+
+	test('Wait for Result with the Base URL public: the resume URL is on the public address, the task is sent, the callback resumes the execution', async () => {
+		const publicRef = { id: await tunnelled.createCredential('Aifaceswap (public name)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: publicLooking(api.url) }), name: 'Aifaceswap (public name)' };
+		const webhookPath = `e2e-tunnel-${randomUUID()}`;
+		const { id } = await tunnelled.importWorkflow(
+			webhookToAifaceswap({ name: 'e2e tunnel wait', path: webhookPath, parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: `${SOURCE_URL}?tunnel`, faceImageUrl: FACE_URL, resultMode: 'wait' }, credential: publicRef, respond: 'onReceived' }),
+			{ activate: true },
+		);
+		api.autoCallback = true;
+		api.callbackDelayMs = 1500;
+		await fetch(`${tunnelled.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		const waiting = await tunnelled.waitForExecution(id, { statuses: ['waiting'] });
+		expect(api.apiRequests()[0].body.webhook).toMatch(new RegExp(`^${webhookUrl}webhook-waiting/${waiting.id}\\?signature=`));
+		const done = await tunnelled.waitForExecution(id, { statuses: ['success', 'error'] });
+		expect(done.status).toBe('success');
+		expect(nodeOutput(done, 'Aifaceswap')[0].json).toMatchObject({ taskId: api.tasks[0].taskId, success: true, timedOut: false });
+		expect(api.callbacks[0]).toMatchObject({ status: 200 });
+	});
+});
+
 describe('secrets', () => {
 	test("after every scenario above, the API key is in no log line and nowhere in n8n's database but the encrypted credential", () => {
 		const log = fs.readFileSync(n8n.logFile, 'utf8');
