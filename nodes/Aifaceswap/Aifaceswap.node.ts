@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image/Image.resource';
+import { submitWithoutCallbackHint } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { resumeOnCallback } from './helpers/wait';
 import * as video from './actions/video/Video.resource';
@@ -38,6 +39,7 @@ export class Aifaceswap implements INodeType {
 				restartWebhook: true,
 			},
 		],
+		hints: [submitWithoutCallbackHint],
 		waitingNodeTooltip:
 			'Waiting for aifaceswap to call back with the result of the task (Wait for Result). It resumes when the callback arrives, or continues with timedOut = true when the wait limit passes.',
 		properties: [

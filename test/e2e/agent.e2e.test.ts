@@ -14,6 +14,7 @@ import { MODEL_INPUTS, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { MOCK_OPENAI_KEY, MockOpenAi } from '../mock-openai/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { mp4 } from '../support/mp4';
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer } from './n8n-server';
 import type { CredentialRef } from './workflows';
@@ -96,6 +97,10 @@ test('n8n offers the node as "Aifaceswap Tool", with a tool description and with
 	expect(tool?.properties.filter((p) => p.name === 'descriptionType')).toEqual([]);
 	expect(tool?.properties.filter((p) => p.name === 'toolDescription').map((p) => p.default)).toContain(TOOL_DESCRIPTIONS.imageSwapFace);
 	expect(tool?.properties.find((p) => p.name === 'resultMode')?.displayOptions).toMatchObject({ hide: { '@tool': [true] } });
+	// the tool's Options start with Max Credits 60, a budget per call
+	const toolOptions = tool?.properties.filter((p) => p.name === 'options' && (p.displayOptions?.show as IDataObject | undefined)?.['@tool']);
+	// (one per swap operation)
+	expect(toolOptions?.map((p) => p.default)).toEqual([{ maxCredits: 60 }, { maxCredits: 60 }, { maxCredits: 60 }, { maxCredits: 60 }]);
 });
 
 test('the agent calls the tool with the URLs it chose; the model was told what the tool does, costs and returns; the answer has the task ID', async () => {
@@ -134,6 +139,43 @@ test('a bad URL from the model comes back to it as an error naming the parameter
 	expect(openai.toolResults()[0]).toContain('Source Image URL (sourceImageUrl) is not a valid URL');
 	expect(answer.output).toContain('is not a valid URL');
 	expect(api.apiRequests()).toHaveLength(0);
+});
+
+test('the default budget (Max Credits 60 in the tool): a one-hour video is refused before anything is sent, and the model gets the reason', async () => {
+	api.files.serve('one-hour.mp4', { bytes: mp4({ timescale: 1000, duration: 3_600_000 }) });
+	const video = `${api.url}/files/one-hour.mp4`;
+	openai.argumentsFor = () => ({ [MODEL_INPUTS.targetVideoUrl.key]: video, [MODEL_INPUTS.faceImageUrl.key]: FACE_URL });
+	const answer = await ask({ resource: 'video', operation: 'swapFace' }, `Put the face ${FACE_URL} into the video ${video}`);
+	expect(answer.status).toBe(200);
+	// the model was told the limit
+	expect(openai.requests[0].tools?.[0].function.description).toBe(TOOL_DESCRIPTIONS.videoSwapFace);
+	expect(TOOL_DESCRIPTIONS.videoSwapFace).toContain('a task estimated above 60 credits');
+	// the length was read from the video (3600 s x 2 credits), and nothing reached the API
+	expect(api.files.ranges.get('one-hour.mp4')?.length).toBeGreaterThan(0);
+	expect(api.apiRequests()).toHaveLength(0);
+	// the reason went back to the model, and the agent answered with it
+	expect(openai.toolResults()).toHaveLength(1);
+	expect(openai.toolResults()[0]).toContain('Max Credits (options.maxCredits) is 60, but this task is estimated at 7200 credits, so it was not sent.');
+	expect(answer.output).toContain('estimated at 7200 credits');
+
+	// within the budget (a 20 s video: 40 credits) the same tool sends the task
+	api.files.serve('short.mp4', { bytes: mp4({ timescale: 1000, duration: 20_000 }) });
+	openai.argumentsFor = () => ({ [MODEL_INPUTS.targetVideoUrl.key]: `${api.url}/files/short.mp4`, [MODEL_INPUTS.faceImageUrl.key]: FACE_URL });
+	const sent = await ask({ resource: 'video', operation: 'swapFace' }, 'Swap the face in the short video');
+	expect(api.apiRequests()).toHaveLength(1);
+	expect(sent.output).toContain(api.tasks[0].taskId);
+});
+
+test('an operation a model cannot use (Swap Multiple Faces) answers the model why and sends nothing', async () => {
+	const answer = await ask({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 0, faceImageUrl: FACE_URL }] } }, 'Swap the faces');
+	expect(answer.status).toBe(200);
+	// no input for the model to fill, and a description that says not to call it
+	const [tool] = openai.requests[0].tools ?? [];
+	expect(tool.function.description).toMatch(/^Not available: .* Do not call this tool/);
+	expect(Object.keys(tool.function.parameters?.properties ?? {})).toEqual([]);
+	// the model that calls it anyway gets the reason
+	expect(openai.toolResults()[0]).toContain('Swap Multiple Faces (image) is not available to an AI Agent');
+	expect(api.requests).toHaveLength(0);
 });
 
 test('a tool saved with Result Mode "Wait for Result" answers at once as Submit Only', async () => {

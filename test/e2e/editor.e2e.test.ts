@@ -170,6 +170,8 @@ describe('a first swap, from the node panel to the output', () => {
 		expect(shown).toContain('taskId');
 		expect(shown).toContain('credits');
 		expect(shown).toContain(api.tasks[0].taskId);
+		// Submit Only without a Callback URL: the node's hint in the output panel says where the result goes
+		expect(shown).toContain('Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only');
 		const [request] = api.apiRequests('faceswap');
 		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL });
 	});
@@ -182,6 +184,8 @@ describe('a first swap, from the node panel to the output', () => {
 		const shown = await text(ndv());
 		expect(shown).toContain('This execution will pause until aifaceswap sends the result');
 		expect(shown).not.toContain('Callback URL');
+		// the hint is gone: Wait for Result delivers the result to this execution
+		expect(shown).not.toContain('Submit Only without a Callback URL');
 	});
 });
 

@@ -59,13 +59,15 @@ export class N8nServer {
 
 	/**
 	 * `env`: more n8n settings; `extraPackages`: folders of other community packages to install too;
-	 * `logName`: the log file in the user folder (several processes can share one folder).
+	 * `logName`: the log file in the user folder (several processes can share one folder); `port`:
+	 * n8n's port (a free one when not given).
 	 */
 	constructor(
 		readonly name: string,
-		private readonly options: { env?: Record<string, string>; extraPackages?: string[]; logName?: string } = {},
+		private readonly options: { env?: Record<string, string>; extraPackages?: string[]; logName?: string; port?: number } = {},
 	) {
 		this.userFolder = userFolderOf(name);
+		this.port = options.port;
 	}
 
 	get logFile(): string {

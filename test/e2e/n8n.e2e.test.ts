@@ -11,23 +11,27 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { FACE_BOXES, FRAME_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
-import { FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
+import { CALLBACK_URL as CALLBACK, FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import type { CredentialRef } from './workflows';
 import { accountItems, faultItemUrl, injectFaults, plannedAccount, resentOnlyWhenRefused } from '../support/fault-plan';
 import { AIFACESWAP, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
 import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 import { mp4 } from '../support/mp4';
+import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
 
 const api = new MockAifaceswapApi();
 // debug logging: the last test reads every log line for the API key
-const n8n = new N8nServer('main', { env: { N8N_LOG_LEVEL: 'debug' } });
+// public-host-names: the Base URL http://api.aifaceswap.test:<port> (public by the package's rule) reaches the mock
+const n8n = new N8nServer('main', { env: { N8N_LOG_LEVEL: 'debug', NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}` } });
 let credential: CredentialRef;
+let publicCredential: CredentialRef;
 
 beforeAll(async () => {
 	await api.start();
 	await n8n.start();
 	credential = { id: await n8n.createCredential('Aifaceswap (mock)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url }), name: 'Aifaceswap (mock)' };
+	publicCredential = { id: await n8n.createCredential('Aifaceswap (public name)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: publicLooking(api.url) }), name: 'Aifaceswap (public name)' };
 }, 600_000);
 beforeEach(() => api.reset());
 afterAll(async () => {
@@ -581,6 +585,126 @@ describe('the example workflows', () => {
 			return [png.readUInt32BE(16), png.readUInt32BE(20)];
 		});
 		expect(sizes).toEqual(FRAME_BOXES.map(([x1, y1, x2, y2]) => [x2 - x1, y2 - y1]));
+	});
+});
+
+describe('URLs aifaceswap cannot reach', () => {
+	/** One item per case: [what, source image, face image, Callback URL, reachable]; each a different request. */
+	const CASES: Array<[string, string, string, string, boolean]> = [
+		['Callback URL on localhost (n8n without WEBHOOK_URL)', `${SOURCE_URL}?case1`, FACE_URL, 'http://localhost:5678/webhook/abc/task_callback', false],
+		['Callback URL on a LAN address', `${SOURCE_URL}?case2`, FACE_URL, 'http://192.168.1.20:5678/webhook/abc/task_callback', false],
+		['Callback URL on a Docker service name', `${SOURCE_URL}?case3`, FACE_URL, 'http://n8n:5678/webhook/abc/task_callback', false],
+		['Callback URL on .local', `${SOURCE_URL}?case4`, FACE_URL, 'http://n8n.local/webhook/abc/task_callback', false],
+		['Callback URL on 0x7f.1 (127.0.0.1)', `${SOURCE_URL}?case5`, FACE_URL, 'http://0x7f.1:5678/webhook/abc/task_callback', false],
+		['source image on 10.0.0.5', 'http://10.0.0.5/photo.jpg', FACE_URL, '', false],
+		['face image on localhost', `${SOURCE_URL}?case6`, 'http://localhost:8080/face.png', '', false],
+		['face image on the metadata address', `${SOURCE_URL}?case7`, 'http://169.254.169.254/latest/face.png', '', false],
+		['source image on an IPv4-mapped IPv6 address', 'http://[::ffff:10.0.0.1]/photo.jpg', FACE_URL, '', false],
+		['source image on 100.64.0.1 (shared)', 'http://100.64.0.1/photo.jpg', FACE_URL, '', false],
+		['public URLs and a public Callback URL', `${SOURCE_URL}?public`, FACE_URL, CALLBACK, true],
+		['public URLs on 100.128.0.1 and 172.32.0.1', 'http://100.128.0.1/photo.jpg', 'http://172.32.0.1/face.png', '', true],
+		['public URLs, no Callback URL', `${SOURCE_URL}?nocallback`, FACE_URL, '', true],
+	];
+
+	async function runBatch(ref: CredentialRef) {
+		const batchPath = `e2e-reach-${randomUUID()}`;
+		const { id } = await n8n.importWorkflow(
+			batchWorkflow({
+				name: 'e2e URLs aifaceswap cannot reach',
+				path: batchPath,
+				node: {
+					type: AIFACESWAP,
+					parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.source }}', faceImageUrl: '={{ $json.face }}', webhookUrl: '={{ $json.callback }}', options: { concurrency: 1 } },
+					credentials: { aifaceswapApi: ref },
+					onError: 'continueRegularOutput',
+				},
+			}),
+			{ activate: true },
+		);
+		await callWebhook(batchPath, { items: CASES.map(([, source, face, callback]) => ({ source, face, callback })) });
+		return nodeOutput(await n8n.waitForExecution(id), BATCH_NODE);
+	}
+
+	test('Base URL on a public name: the unreachable cases are refused with the reason and send nothing; the public ones are sent', async () => {
+		const output = await runBatch(publicCredential);
+		expect(output).toHaveLength(CASES.length);
+		const refused = CASES.flatMap(([what, , , , reachable], index) => (reachable ? [] : [{ what, error: String(output[index].json.error) }]));
+		for (const { what, error } of refused) expect({ what, error }).toEqual({ what, error: expect.stringMatching(/^(Callback URL \(webhookUrl\)|Source Image URL \(sourceImageUrl\)|Face Image URL \(faceImageUrl\)) is ".*", which aifaceswap cannot reach from the internet: .*\. Nothing was sent\. /) });
+		expect(refused.find((r) => r.what.startsWith('Callback URL on localhost'))?.error).toBe(
+			'Callback URL (webhookUrl) is "http://localhost:5678/webhook/abc/task_callback", which aifaceswap cannot reach from the internet: localhost is a name of this computer. Nothing was sent. Use an address the internet can reach, or leave Callback URL empty.',
+		);
+		// only the reachable ones reached the mock (it logs every request), through the public-looking name
+		const sent = CASES.filter(([, , , , reachable]) => reachable);
+		expect(api.apiRequests().map((r) => [r.body.source_image, r.body.face_image, r.body.webhook ?? ''])).toEqual(sent.map(([, source, face, callback]) => [source, face, callback]));
+		expect(api.requests).toHaveLength(sent.length);
+		expect(api.apiRequests()[0].headers.host).toBe(new URL(publicLooking(api.url)).host);
+		CASES.forEach(([, , , , reachable], index) => expect(typeof output[index].json.taskId === 'string').toBe(reachable));
+	});
+
+	test('Base URL on 127.0.0.1 (a local test server or proxy): every case is sent', async () => {
+		const output = await runBatch(credential);
+		expect(output.map((item) => item.json.error)).toEqual(CASES.map(() => undefined));
+		expect(api.apiRequests()).toHaveLength(CASES.length);
+	});
+
+	test("Wait for Result on an n8n whose resume URL is not public (WEBHOOK_URL on 127.0.0.1): refused, saying n8n needs WEBHOOK_URL; nothing sent", async () => {
+		const { webhookPath, id } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: `${SOURCE_URL}?wait`, faceImageUrl: FACE_URL, resultMode: 'wait' }, { credential: publicCredential, respond: 'onReceived' });
+		await callWebhook(webhookPath, {});
+		const execution = await n8n.waitForExecution(id);
+		expect(execution.status).toBe('error');
+		const error = execution.data.resultData.runData.Aifaceswap?.[0]?.error;
+		expect(error?.message).toMatch(new RegExp(`^Result Mode "Wait for Result" \\(resultMode\\) needs aifaceswap to call n8n's resume URL "${n8n.url}/webhook-waiting/${execution.id}", which aifaceswap cannot reach from the internet: 127\\.0\\.0\\.1 is a loopback address \\(127\\.0\\.0\\.0/8, this computer\\)\\. Nothing was sent\\. n8n needs the WEBHOOK_URL environment variable set to its public address\\.$`));
+		expect(api.requests).toHaveLength(0);
+	});
+
+	test('a source video on a private address is refused before its length is read; on a public name it is read and sent', async () => {
+		api.files.serve('reach.mp4', { bytes: mp4({ timescale: 1000, duration: 2_000 }) });
+		const local = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: `${api.url}/files/reach.mp4`, faceImageUrl: FACE_URL }, { credential: publicCredential, continueOnFail: true });
+		const refused = await callWebhook(local.webhookPath, {});
+		expect(JSON.stringify(refused.json)).toContain('Source Video URL (sourceVideoUrl) is \\"http://127.0.0.1:');
+		expect(api.requests).toHaveLength(0);
+		const sourceVideoUrl = publicLooking(`${api.url}/files/reach.mp4`, 'files');
+		const fine = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL }, { credential: publicCredential });
+		const answer = await callWebhook(fine.webhookPath, {});
+		expect(answer.json).toEqual([expect.objectContaining({ duration: 2, estimatedCredits: 4 })]);
+		expect(api.apiRequests()[0].body.source_video).toBe(sourceVideoUrl);
+	});
+});
+
+describe('n8n with WEBHOOK_URL on a public address (as behind a tunnel)', () => {
+	// No tunnel can be opened here (no internet): WEBHOOK_URL is a public-looking name that the
+	// preload maps to this n8n, in n8n's process and in this one (where the mock API calls back from).
+	let tunnelled: N8nServer;
+	let webhookUrl: string;
+
+	beforeAll(async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { freePort } = require('../../scripts/n8n-instance') as { freePort: () => Promise<number> };
+		const port = await freePort();
+		webhookUrl = `http://n8n.aifaceswap.test:${port}/`;
+		tunnelled = new N8nServer('tunnelled', { port, env: { WEBHOOK_URL: webhookUrl, NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}` } });
+		await tunnelled.start();
+	}, 600_000);
+	afterAll(async () => tunnelled?.stop());
+
+	test('Wait for Result with the Base URL public: the resume URL is on the public address, the task is sent, the callback resumes the execution', async () => {
+		const publicRef = { id: await tunnelled.createCredential('Aifaceswap (public name)', 'aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: publicLooking(api.url) }), name: 'Aifaceswap (public name)' };
+		const webhookPath = `e2e-tunnel-${randomUUID()}`;
+		const { id } = await tunnelled.importWorkflow(
+			webhookToAifaceswap({ name: 'e2e tunnel wait', path: webhookPath, parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: `${SOURCE_URL}?tunnel`, faceImageUrl: FACE_URL, resultMode: 'wait' }, credential: publicRef, respond: 'onReceived' }),
+			{ activate: true },
+		);
+		api.autoCallback = true;
+		api.callbackDelayMs = 1500;
+		await fetch(`${tunnelled.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		const waiting = await tunnelled.waitForExecution(id, { statuses: ['waiting', 'error'] });
+		expect(waiting.status).toBe('waiting');
+		// (n8n 1.x signs no resume URL)
+		expect(api.apiRequests()[0].body.webhook).toMatch(new RegExp(`^${webhookUrl}webhook-waiting/${waiting.id}(\\?signature=|$)`));
+		const done = await tunnelled.waitForExecution(id, { statuses: ['success', 'error'] });
+		expect(done.status).toBe('success');
+		expect(nodeOutput(done, 'Aifaceswap')[0].json).toMatchObject({ taskId: api.tasks[0].taskId, success: true, timedOut: false });
+		expect(api.callbacks[0]).toMatchObject({ status: 200 });
 	});
 });
 

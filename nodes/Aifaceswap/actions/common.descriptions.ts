@@ -1,12 +1,13 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
 import { allowedDownloadHostsOption } from '../../shared/download';
+import { TOOL_MAX_CREDITS } from '../helpers/credits';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 import type { ModelInput } from './tool.descriptions';
-import { fillableByModel, notInTool } from './tool.descriptions';
+import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
 
-const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login, not localhost)';
+const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
 
 /**
  * The three parameters that choose one image: from a URL, or from a binary property. In the AI
@@ -63,16 +64,17 @@ export function imageInputFields(options: {
 	];
 }
 
-/** A required URL; in the AI Agent tool the model's to give (`modelInput`). */
+/** A required URL; in the AI Agent tool the model's to give (`modelInput`), if the operation is a model's to use. */
 export function urlField(options: {
 	displayName: string;
 	name: string;
 	description: string;
 	placeholder: string;
-	modelInput: ModelInput;
+	modelInput?: ModelInput;
 }): INodeProperties[] {
 	const { modelInput, ...field } = options;
-	return fillableByModel({ ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT }, modelInput);
+	const property: INodeProperties = { ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
+	return modelInput ? fillableByModel(property, modelInput) : [property];
 }
 
 /** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */
@@ -141,48 +143,9 @@ export const requestOptionsField: INodeProperties = {
 	options: [concurrencyOption],
 };
 
-/** How a swap delivers its result, and its options: the same on all four swap operations. */
-export const resultFields: INodeProperties[] = [
-	// Not in the AI Agent tool: a tool call must answer the model, and a paused execution does not.
-	notInTool({
-		displayName: 'Result Mode',
-		name: 'resultMode',
-		type: 'options',
-		options: [
-			{
-				name: 'Submit Only',
-				value: 'submit',
-				description:
-					'Send the task and output its ID at once; get the result with the Aifaceswap Trigger',
-			},
-			{
-				name: 'Wait for Result',
-				value: 'wait',
-				description:
-					'Pause this execution until aifaceswap calls back with the result (one item per execution)',
-			},
-		],
-		default: 'submit',
-	}),
-	{
-		displayName:
-			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, so n8n must be reachable from the internet (set WEBHOOK_URL if it runs on localhost or behind a proxy). One item per execution.',
-		name: 'waitNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { resultMode: ['wait'] } },
-	},
-	{
-		displayName: 'Callback URL',
-		name: 'webhookUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
-		description:
-			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. Leave empty to send no callback.',
-		displayOptions: { hide: { resultMode: ['wait'] } },
-	},
-	{
+/** The Options of the four swaps; `maxCredits`: the default of Max Credits (0: no limit), set from the start when above 0. */
+function swapOptionsField(maxCredits: number): INodeProperties {
+	const field: INodeProperties = {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -194,9 +157,11 @@ export const resultFields: INodeProperties[] = [
 				name: 'maxCredits',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 0,
+				default: maxCredits,
 				description:
-					'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
+					maxCredits > 0
+						? `Refuse, before sending, a task whose estimated cost is higher than this (0: no limit). The tool's default, ${maxCredits}, is what its Tool Description tells the model: change both together.`
+						: 'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
 			},
 			{
 				displayName: 'Download Result',
@@ -238,5 +203,67 @@ export const resultFields: INodeProperties[] = [
 					'Wait for Result mode: how long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true. 0 means no limit.',
 			},
 		],
+	};
+	return maxCredits > 0 ? { ...field, default: { maxCredits } } : field;
+}
+
+/**
+ * The editor's hint (output panel) on a swap in Submit Only mode without a Callback URL: the task
+ * is allowed, but its result goes only to the aifaceswap.io account, and n8n hears nothing of it.
+ * `$rawParameter`: the parameters as entered (an expression in Callback URL counts as a URL, unevaluated).
+ */
+export const submitWithoutCallbackHint: NodeHint = {
+	message:
+		'Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only, and n8n is not told. To receive it in n8n, paste the Production URL of an Aifaceswap Trigger into Callback URL, or set Result Mode to Wait for Result. Both need an n8n the internet can reach (WEBHOOK_URL set to its public address).',
+	type: 'info',
+	location: 'outputPane',
+	whenToDisplay: 'always',
+	displayCondition:
+		'={{ ["swapFace", "swapMultipleFaces"].includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}',
+};
+
+/** How a swap delivers its result, and its options: the same on all four swap operations. */
+export const resultFields: INodeProperties[] = [
+	// Not in the AI Agent tool: a tool call must answer the model, and a paused execution does not.
+	notInTool({
+		displayName: 'Result Mode',
+		name: 'resultMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Submit Only',
+				value: 'submit',
+				description:
+					'Send the task and output its ID at once; get the result with the Aifaceswap Trigger',
+			},
+			{
+				name: 'Wait for Result',
+				value: 'wait',
+				description:
+					'Pause this execution until aifaceswap calls back with the result (one item per execution)',
+			},
+		],
+		default: 'submit',
+	}),
+	{
+		displayName:
+			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, which aifaceswap calls from the internet. While n8n hands out a resume URL on localhost, a private address or a local name (WEBHOOK_URL not set), the node refuses to send the task: nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set WEBHOOK_URL to that address and restart n8n. One item per execution.',
+		name: 'waitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resultMode: ['wait'] } },
 	},
+	{
+		displayName: 'Callback URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
+		description:
+			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. aifaceswap calls it from the internet, so a URL on localhost, a private address or a local name is refused. Leave empty to send no callback (the result then shows in your aifaceswap.io account only).',
+		displayOptions: { hide: { resultMode: ['wait'] } },
+	},
+	// The tool variant's Max Credits defaults to a budget per call; the node's to no limit.
+	notInTool(swapOptionsField(0)),
+	onlyInTool(swapOptionsField(TOOL_MAX_CREDITS)),
 ];

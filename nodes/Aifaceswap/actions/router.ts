@@ -8,12 +8,14 @@ import { openClaimWindow } from '../submissions/claimWindow';
 import { RunStoppedError, startRun, stopRun } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as image from './image/Image.resource';
+import type { NotForModels } from './tool.descriptions';
+import { notForModelsMessage } from './tool.descriptions';
 import type { AifaceswapType } from './node.type';
 import * as video from './video/Video.resource';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>;
 
-type ResourceOperations = { [O in AifaceswapType['operation']]: { execute: OperationExecute } };
+type ResourceOperations = { [O in AifaceswapType['operation']]: { execute: OperationExecute; notForModels?: NotForModels } };
 
 const operations: { [R in AifaceswapType['resource']]: ResourceOperations } = { image, video };
 
@@ -27,13 +29,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as AifaceswapType['resource'];
 	const operation = this.getNodeParameter('operation', 0) as AifaceswapType['operation'];
-	const execute = operations[resource]?.[operation]?.execute;
-	if (!execute) {
+	const chosen = operations[resource]?.[operation];
+	if (!chosen?.execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
+	const { execute } = chosen;
 
 	// n8n names the AI Agent tool variant of a node by its type name + "Tool".
 	const asTool = this.getNode().type.endsWith('Tool');
+	if (asTool && chosen.notForModels) {
+		// The answer to the model, as an error item (a thrown error would fail the whole agent in n8n 1.x).
+		const refusal = new NodeOperationError(this.getNode(), notForModelsMessage(chosen.notForModels));
+		return [items.map((_, itemIndex) => errorItem(refusal, itemIndex))];
+	}
 	const isSwap = operation === 'swapFace' || operation === 'swapMultipleFaces';
 	if (isSwap && this.getNodeParameter('resultMode', 0, 'submit') === 'wait') {
 		if (asTool) {

@@ -1,5 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { TOOL_MAX_CREDITS } from '../helpers/credits';
+
 /**
  * The node as an AI Agent's tool ("Aifaceswap Tool", n8n's `usableAsTool`). n8n shows a property to
  * the tool variant only with `@tool: [true]` and hides it there with `hide: { '@tool': [true] }`.
@@ -21,6 +23,11 @@ function withDisplay(property: INodeProperties, extra: IDisplayOptions): INodePr
 /** Shown on the node, hidden in its tool variant. */
 export function notInTool(property: INodeProperties): INodeProperties {
 	return withDisplay(property, NOT_IN_TOOL);
+}
+
+/** Shown only in the tool variant. */
+export function onlyInTool(property: INodeProperties): INodeProperties {
+	return withDisplay(property, IN_TOOL);
 }
 
 /** Text the model reads about one operation: what it does, returns, costs and needs. */
@@ -75,16 +82,41 @@ export const MODEL_INPUTS = {
 	},
 } satisfies Record<string, ModelInput>;
 
+const BUDGET = `It refuses, with an error and without spending anything, a task estimated above ${TOOL_MAX_CREDITS} credits (the tool's Max Credits).`;
+
 const LATER =
 	'The result is not returned: it is made in the background and delivered later to the Callback URL set on this tool (an Aifaceswap Trigger workflow) or shown in the aifaceswap.io account. Do not wait for it or call again to get it.';
 const ONCE =
 	'Calling again with the same inputs within 24 hours sends nothing and returns alreadySubmitted: true. On bad input it returns an error and spends nothing.';
 
 export const TOOL_DESCRIPTIONS = {
-	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: 2) and estimatedCredits. ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,
-	imageExtractFaces: `Finds the faces in an image with aifaceswap.io and returns them at once: faces (index and box x1, y1, x2, y2 of each, in order), faceCount and credits (charged: 2). Use it to pick face indexes for a multiple face swap. The URL must be a public http(s) link to a JPG, PNG or WEBP image. On bad input it returns an error and spends nothing.`,
-	imageSwapMultipleFaces: `Starts a swap of several faces in one photo with aifaceswap.io: each face index (from the image extract faces tool) gets the face from its URL. Returns at once: taskId, credits (charged: 5) and estimatedCredits. ${LATER} ${ONCE}`,
-	videoSwapFace: `Starts a face swap in a video with aifaceswap.io: the face from face_image_url is put into the video at target_video_url. Returns at once: taskId, duration (seconds), credits (charged) and estimatedCredits. Costs 2 credits per second of video (4 or 6 with face enhancement): a 60 s video costs 120 credits or more. ${LATER} The video must be a public http(s) link to an MP4 or MOV file, the face a JPG, PNG or WEBP image. ${ONCE}`,
-	videoExtractFaces: `Finds the faces in one video frame (an image, as base64) with aifaceswap.io and returns them at once: faces (index and box of each), faceCount and credits (2). On bad input it returns an error and spends nothing.`,
-	videoSwapMultipleFaces: `Starts a swap of up to 3 faces in a video with aifaceswap.io, each reference face replaced by the face from its URL. Returns at once: taskId, duration, credits (charged) and estimatedCredits. Costs (faces + 1) x 2 credits per second of video (more with enhancement). ${LATER} ${ONCE}`,
+	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: 2) and estimatedCredits. ${BUDGET} ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,
+	imageExtractFaces: `Finds the faces in an image with aifaceswap.io and returns them at once: faces (index and box x1, y1, x2, y2 of each, in order), faceCount and credits (charged: 2). Use it to check that a photo has a face before a face swap. The URL must be a public http(s) link to a JPG, PNG or WEBP image. On bad input it returns an error and spends nothing.`,
+	videoSwapFace: `Starts a face swap in a video with aifaceswap.io: the face from face_image_url is put into the video at target_video_url. Returns at once: taskId, duration (seconds), credits (charged) and estimatedCredits. Costs 2 credits per second of video (4 or 6 with face enhancement), so ${TOOL_MAX_CREDITS} credits cover ${TOOL_MAX_CREDITS / 2} s without enhancement. ${BUDGET} ${LATER} The video must be a public http(s) link to an MP4 or MOV file, the face a JPG, PNG or WEBP image. ${ONCE}`,
 };
+
+/**
+ * The operations a model cannot use: their inputs (face indexes with face URLs, a video frame, face
+ * references cut from a frame) come from the workflow, not from a model. As a tool they send nothing
+ * and say so; the model is told not to call them.
+ */
+export const NOT_FOR_MODELS = {
+	imageSwapMultipleFaces: { operation: 'Swap Multiple Faces (image)', needs: 'face indexes paired with face image URLs' },
+	videoExtractFaces: { operation: 'Extract Faces From Frame (video)', needs: 'a video frame as an image file' },
+	videoSwapMultipleFaces: { operation: 'Swap Multiple Faces (video)', needs: 'face references cut from a video frame' },
+} satisfies Record<string, { operation: string; needs: string }>;
+
+export type NotForModels = (typeof NOT_FOR_MODELS)[keyof typeof NOT_FOR_MODELS];
+
+/** Why an operation does not work as a tool: the error a call gets, and the notice on the tool. */
+export function notForModelsMessage({ operation, needs }: NotForModels): string {
+	return `${operation} is not available to an AI Agent: it needs ${needs}, which the model cannot give, so nothing was sent. Use it in a workflow, or choose Swap Face or Extract Faces for the tool.`;
+}
+
+/** The tool variant of an operation a model cannot use: a notice to the user, and a description that tells the model not to call it. */
+export function notForModelsFields(operation: NotForModels): INodeProperties[] {
+	return [
+		onlyInTool({ displayName: notForModelsMessage(operation), name: 'notForModelsNotice', type: 'notice', default: '' }),
+		toolDescriptionField(`Not available: ${operation.operation} of aifaceswap.io does not work as a tool. Do not call this tool; it does nothing and returns an error.`),
+	];
+}

@@ -5,6 +5,13 @@ export const CREDITS = {
 	multipleImageSwap: 5,
 } as const;
 
+/**
+ * The AI Agent tool's default Max Credits per call. It covers every image operation (2 to 5 credits)
+ * and a short video (30 s without enhancement, 15 s at 1080p, 10 s at 2K), and refuses what a
+ * model should not spend on its own: a one-hour 2K video costs 21,600 credits.
+ */
+export const TOOL_MAX_CREDITS = 60;
+
 /** Basic video face swap: 2, 4 or 6 credits a second for enhance 0, 1 or 2. */
 export function videoSwapCredits(durationSeconds: number, enhance: number): number {
 	return 2 * (enhance + 1) * durationSeconds;

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ParameterRef } from './validation';
-import { invalidParameter, requireBase64, requireHttpUrl } from './validation';
+import { requirePublicHttpUrl } from './publicUrl';
+import { invalidParameter, requireBase64 } from './validation';
 
 /** A file read from an n8n binary property, ready to upload as a multipart file field. */
 export interface UploadFile {
@@ -76,7 +77,8 @@ export async function readImage(
 		return await readBinaryImage(ctx, itemIndex, parameters.binaryProperty, property);
 	}
 	const url = ctx.getNodeParameter(parameters.url.name, itemIndex);
-	return requireHttpUrl(ctx, itemIndex, parameters.url, url);
+	const binaryInput = { label: `${parameters.url.label.replace(/ URL$/, '')} Input`, name: parameters.input };
+	return await requirePublicHttpUrl(ctx, itemIndex, parameters.url, url, { kind: 'file', binaryInput });
 }
 
 /** An image as base64 text: pasted as text, or read from a binary property and encoded. */

@@ -3,13 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Endpoint, RequestBody } from '../transport';
 import { apiRequest, createdNothing } from '../transport';
+import { TOOL_MAX_CREDITS } from './credits';
 import { asNodeError } from './errors';
 import type { Claim } from '../submissions/claim';
 import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ResultDestination } from '../submissions/recordKey';
 import { recordKey } from '../submissions/recordKey';
 import { enterClaimWindow } from '../submissions/claimWindow';
-import { requireHttpUrl } from './validation';
+import { requirePublicHttpUrl, requireReachableByApi } from './publicUrl';
 
 export type ResultMode = 'submit' | 'wait';
 
@@ -58,13 +59,15 @@ function dedupeValueOf(value: unknown): string {
 }
 
 /** The URL aifaceswap calls back: the user's (submit mode) or this execution's resume URL (wait mode). */
-function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): string | undefined {
+async function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode): Promise<string | undefined> {
 	if (resultMode === 'wait') {
-		return ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+		const resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+		await requireReachableByApi(ctx, itemIndex, { label: 'Result Mode "Wait for Result"', name: 'resultMode' }, resumeUrl, { kind: 'resume' });
+		return resumeUrl;
 	}
 	const webhookUrl = ctx.getNodeParameter('webhookUrl', itemIndex, '') as string;
 	if (webhookUrl.trim() === '') return undefined;
-	return requireHttpUrl(ctx, itemIndex, { label: 'Callback URL', name: 'webhookUrl' }, webhookUrl);
+	return await requirePublicHttpUrl(ctx, itemIndex, { label: 'Callback URL', name: 'webhookUrl' }, webhookUrl, { kind: 'callback' });
 }
 
 function roundCredits(credits: number): number {
@@ -81,11 +84,10 @@ export async function sendSwap(
 	task: SwapTask,
 ): Promise<INodeExecutionData> {
 	const estimatedCredits = roundCredits(task.estimatedCredits);
-	const {
-		maxCredits = 0,
-		skipAlreadySubmitted = true,
-		dedupeValue,
-	} = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const options = this.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const { skipAlreadySubmitted = true, dedupeValue } = options;
+	// As an AI Agent's tool (n8n's type name + "Tool") Max Credits not set is a budget, not "no limit".
+	const maxCredits = options.maxCredits ?? (this.getNode().type.endsWith('Tool') ? TOOL_MAX_CREDITS : 0);
 	if (maxCredits > 0 && estimatedCredits > maxCredits) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -97,7 +99,7 @@ export async function sendSwap(
 		);
 	}
 	const resultMode = this.getNodeParameter('resultMode', itemIndex, 'submit') as ResultMode;
-	const webhook = callbackUrl(this, itemIndex, resultMode);
+	const webhook = await callbackUrl(this, itemIndex, resultMode);
 
 	if (!skipAlreadySubmitted) return swapOutput(task, resultMode, await sendTask(this, task, webhook, itemIndex));
 

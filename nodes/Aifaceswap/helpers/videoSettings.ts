@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { httpRangeReader, VIDEO_READ } from '../transport/rangeReader';
 import type { Enhance } from './validation';
-import { invalidParameter, requireEnhance, requireHttpUrl, requirePositiveDuration } from './validation';
+import { requirePublicHttpUrl } from './publicUrl';
+import { invalidParameter, requireEnhance, requirePositiveDuration } from './validation';
 import { readVideoDuration, VideoDurationError } from './videoDuration';
 
 /** The settings every video swap has, checked: the source video, the enhance level and the entered length. */
@@ -17,8 +18,8 @@ export interface VideoSettings {
 const SOURCE_VIDEO = { label: 'Source Video URL', name: 'sourceVideoUrl' };
 
 /** Reads and checks the video settings; sends nothing. */
-export function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): VideoSettings {
-	const sourceVideo = requireHttpUrl(ctx, itemIndex, SOURCE_VIDEO, ctx.getNodeParameter('sourceVideoUrl', itemIndex));
+export async function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoSettings> {
+	const sourceVideo = await requirePublicHttpUrl(ctx, itemIndex, SOURCE_VIDEO, ctx.getNodeParameter('sourceVideoUrl', itemIndex));
 	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex));
 	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as string;
 	if (durationSource === 'manual') {

@@ -275,6 +275,17 @@ function runState(ctx: IExecuteFunctions): RunState {
 	return state;
 }
 
+const DEFAULT_BASE_URL = 'https://aifaceswap.io';
+
+function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+/** The credential's Base URL (the API origin), read once per run like every request's credential. */
+export async function credentialBaseUrl(ctx: IExecuteFunctions): Promise<string> {
+	return baseUrlOf(await runState(ctx).credentials());
+}
+
 function buildBody(body: RequestBody): Pick<IHttpRequestOptions, 'body' | 'headers' | 'json'> {
 	const hasFile = Object.values(body).some(
 		(value) => isUploadFile(value) || (Array.isArray(value) && value.some(isUploadFile)),
@@ -385,7 +396,7 @@ export async function apiRequest(
 	let options: IHttpRequestOptions;
 	try {
 		credentials = await run.credentials();
-		const baseUrl = (String(credentials.baseUrl ?? '') || 'https://aifaceswap.io').replace(/\/+$/, '');
+		const baseUrl = baseUrlOf(credentials);
 		options = {
 			method: 'POST',
 			url: `${baseUrl}${API_PATH}${endpoint}`,

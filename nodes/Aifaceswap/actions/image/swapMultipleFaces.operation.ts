@@ -3,9 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { CREDITS } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
-import { asNumber, invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { requirePublicHttpUrl } from '../../helpers/publicUrl';
+import { asNumber, invalidParameter } from '../../helpers/validation';
 import { resultFields, urlField } from '../common.descriptions';
-import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	...urlField({
@@ -13,7 +14,6 @@ const properties: INodeProperties[] = [
 		name: 'sourceImageUrl',
 		placeholder: 'https://example.com/group-photo.jpg',
 		description: 'The photo with several faces; run Extract Faces on it first to learn their indexes',
-		modelInput: MODEL_INPUTS.targetImageUrl,
 	}),
 	{
 		displayName: 'Faces',
@@ -50,8 +50,11 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...resultFields,
-	toolDescriptionField(TOOL_DESCRIPTIONS.imageSwapMultipleFaces),
+	...notForModelsFields(NOT_FOR_MODELS.imageSwapMultipleFaces),
 ];
+
+/** Not an AI Agent's to use: a model cannot give the faces. */
+export const notForModels = NOT_FOR_MODELS.imageSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['swapMultipleFaces'] } },
@@ -64,7 +67,7 @@ interface FaceEntry {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const sourceImage = requireHttpUrl(
+	const sourceImage = await requirePublicHttpUrl(
 		this,
 		itemIndex,
 		{ label: 'Source Image URL', name: 'sourceImageUrl' },
@@ -77,7 +80,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const seen = new Set<number>();
 	const faceImages: string[] = [];
 	const indexes: number[] = [];
-	entries.forEach((entry, position) => {
+	for (const [position, entry] of entries.entries()) {
 		const ref = { label: `Faces > Face ${position + 1} > Index`, name: `faces.face[${position}].index` };
 		const index = asNumber(entry.index);
 		if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
@@ -89,14 +92,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		seen.add(index);
 		indexes.push(index);
 		faceImages.push(
-			requireHttpUrl(
+			await requirePublicHttpUrl(
 				this,
 				itemIndex,
 				{ label: `Faces > Face ${position + 1} > Face Image URL`, name: `faces.face[${position}].faceImageUrl` },
 				entry.faceImageUrl,
 			),
 		);
-	});
+	}
 	return await sendSwap.call(this, itemIndex, {
 		endpoint: 'multi_faceswap',
 		body: { source_image: sourceImage, face_image: faceImages, index: indexes },

@@ -5,7 +5,7 @@ import { facesOutput } from '../../helpers/faces';
 import { readBase64Image } from '../../helpers/inputs';
 import { apiRequest } from '../../transport';
 import { requestOptionsField } from '../common.descriptions';
-import { TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,8 +39,11 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { frameInput: ['base64'] } },
 	},
 	requestOptionsField,
-	toolDescriptionField(TOOL_DESCRIPTIONS.videoExtractFaces),
+	...notForModelsFields(NOT_FOR_MODELS.videoExtractFaces),
 ];
+
+/** Not an AI Agent's to use: a model cannot give the frame. */
+export const notForModels = NOT_FOR_MODELS.videoExtractFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['extractFaces'] } },

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { videoSwapCredits } from '../../helpers/credits';
 import { sendSwap } from '../../helpers/swap';
-import { requireHttpUrl } from '../../helpers/validation';
+import { requirePublicHttpUrl } from '../../helpers/publicUrl';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
@@ -35,9 +35,9 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const video = readVideoSettings(this, itemIndex);
+	const video = await readVideoSettings(this, itemIndex);
 	const { sourceVideo, enhance } = video;
-	const faceImage = requireHttpUrl(
+	const faceImage = await requirePublicHttpUrl(
 		this,
 		itemIndex,
 		{ label: 'Face Image URL', name: 'faceImageUrl' },

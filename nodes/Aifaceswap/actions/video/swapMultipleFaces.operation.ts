@@ -4,10 +4,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { multipleVideoSwapCredits } from '../../helpers/credits';
 import { readBase64Image } from '../../helpers/inputs';
 import { sendSwap } from '../../helpers/swap';
-import { invalidParameter, requireHttpUrl } from '../../helpers/validation';
+import { requirePublicHttpUrl } from '../../helpers/publicUrl';
+import { invalidParameter } from '../../helpers/validation';
 import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
-import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
 
@@ -17,7 +18,6 @@ const properties: INodeProperties[] = [
 		name: 'sourceVideoUrl',
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video with the faces to replace',
-		modelInput: MODEL_INPUTS.targetVideoUrl,
 	}),
 	{
 		displayName: 'References',
@@ -76,8 +76,11 @@ const properties: INodeProperties[] = [
 	...durationFields,
 	enhanceField,
 	...resultFields,
-	toolDescriptionField(TOOL_DESCRIPTIONS.videoSwapMultipleFaces),
+	...notForModelsFields(NOT_FOR_MODELS.videoSwapMultipleFaces),
 ];
+
+/** Not an AI Agent's to use: a model cannot give the face references. */
+export const notForModels = NOT_FOR_MODELS.videoSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['swapMultipleFaces'] } },
@@ -92,7 +95,7 @@ interface ReferenceEntry {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const video = readVideoSettings(this, itemIndex);
+	const video = await readVideoSettings(this, itemIndex);
 	const { sourceVideo, enhance } = video;
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
 		reference?: ReferenceEntry[];
@@ -124,7 +127,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				binaryProperty: { label: `${label} > Face Reference Binary Property`, name: `${name}.faceRefBinaryProperty` },
 			},
 		);
-		const faceUrl = requireHttpUrl(
+		const faceUrl = await requirePublicHttpUrl(
 			this,
 			itemIndex,
 			{ label: `${label} > Face Image URL`, name: `${name}.faceImageUrl` },
