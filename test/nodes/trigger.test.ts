@@ -1,4 +1,4 @@
-import { checkDownloadUrl, parseHostList } from '../../nodes/shared/download';
+import { checkDownloadUrl, parseHostList } from '../../nodes/shared/downloadAllowance';
 import { constantTimeEqual, parseTaskCallback } from '../../nodes/shared/callback';
 import { RESULT_PNG } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
@@ -174,9 +174,9 @@ describe('helpers', () => {
 			'https://temp.aifaceswap.io/aifaceswap/static_img/x.webp',
 			'https://art-global.yimeta.ai/aifaceswap/image/x.webp',
 		]) {
-			expect(checkDownloadUrl(url, [])).toBeUndefined();
+			expect(checkDownloadUrl(url, { hosts: [] })).toBeUndefined();
 		}
-		expect(checkDownloadUrl('https://notaifaceswap.io/r.png', [])).toMatch(/not allowed/);
+		expect(checkDownloadUrl('https://notaifaceswap.io/r.png', { hosts: [] })).toMatch(/not allowed/);
 		expect(parseHostList(' CDN.example.com,*.files.example.org  other.net')).toEqual(['cdn.example.com', 'files.example.org', 'other.net']);
 	});
 

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
-import { allowedDownloadHostsOption } from '../../shared/download';
+import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/download';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 import type { ModelInput } from './tool.descriptions';
 import { fillableByModel, notInTool } from './tool.descriptions';
@@ -198,15 +198,9 @@ export const resultFields: INodeProperties[] = [
 				description:
 					'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
 			},
-			{
-				displayName: 'Download Result',
-				name: 'downloadResult',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
-			},
+			downloadResultOption(' (Wait for Result mode)'),
 			allowedDownloadHostsOption,
+			maxDownloadSizeOption,
 			{
 				displayName: 'Skip Already Submitted',
 				name: 'skipAlreadySubmitted',
