@@ -96,11 +96,87 @@ class TooLarge extends Error {}
 /** The deadline's reason for stopping a download. */
 class PastDeadline extends Error {}
 
+/** One request's answer, its body not read yet. */
+interface Hop {
+	statusCode: number;
+	headers: IN8nHttpFullResponse['headers'];
+	body: BodyStream;
+	/** Ends the request and its body unread (the connection is closed, not left waiting). */
+	discard: () => void;
+}
+
+/**
+ * GETs one URL without following redirects; the answer comes as soon as its headers do. The
+ * request has its own abort signal, aborted with `stop`: n8n's HTTP helper (axios) then closes
+ * the connection, which destroying the body alone does not do while nobody has read from it.
+ */
+async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal): Promise<Hop> {
+	const request = new AbortController();
+	const onStop = () => request.abort();
+	stop.addEventListener('abort', onStop, { once: true });
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: DOWNLOAD_DEADLINE_SECONDS * 1000,
+			abortSignal: request.signal,
+		})) as IN8nHttpFullResponse;
+		const body = response.body as BodyStream;
+		const discard = () => {
+			stop.removeEventListener('abort', onStop);
+			// the helper reports the abort as an error of the body: nobody reads it any more
+			body.on('error', () => undefined);
+			request.abort();
+			body.destroy();
+		};
+		if (stop.aborted) discard();
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body, discard };
+	} catch (error) {
+		stop.removeEventListener('abort', onStop);
+		throw error;
+	}
+}
+
+/**
+ * Streams a body into n8n's binary data storage through a byte counter: the stream's own map()
+ * makes a Readable that passes each chunk on, counted, so n8n stores the file as it arrives (to
+ * disk in filesystem mode); past `maxBytes`, or when `stop` aborts, it ends in an error, the
+ * request is closed and n8n discards what it stored so far.
+ */
+async function storeCounted(
+	ctx: IWebhookFunctions,
+	hop: Hop,
+	name: string,
+	mimeType: string,
+	maxBytes: number,
+	stop: AbortSignal,
+	received: { bytes: number },
+): Promise<DownloadOutcome> {
+	const counted = hop.body.map((chunk: Uint8Array) => {
+		received.bytes += chunk.length;
+		if (received.bytes > maxBytes) throw new TooLarge();
+		return chunk;
+	}) as BodyStream;
+	const onStop = () => counted.destroy(new PastDeadline());
+	stop.addEventListener('abort', onStop, { once: true });
+	try {
+		return { binary: await ctx.helpers.prepareBinaryData(counted, name, mimeType) };
+	} catch (error) {
+		hop.discard();
+		if (error instanceof TooLarge) return tooLarge(maxBytes);
+		return { error: `Result not downloaded: ${(error as Error).message}` };
+	} finally {
+		stop.removeEventListener('abort', onStop);
+	}
+}
+
 /**
  * One download, hop by hop: each URL (the first and every redirect, at most 3) checked by the
- * guard, the body streamed into n8n's binary data storage through a byte counter that stops it
- * past `maxBytes`. `stop` aborts it (the deadline): the request and the body are destroyed, so
- * n8n discards what it stored so far.
+ * guard before it is requested, then the body stored, counted. `stop` (the deadline) ends it.
  */
 async function streamResultFile(
 	ctx: IWebhookFunctions,
@@ -115,64 +191,31 @@ async function streamResultFile(
 	for (let redirects = 0; ; redirects++) {
 		const refused = checkDownloadUrl(current, allowance);
 		if (refused) return { error: `Result not downloaded: ${refused}.` };
-		let response: IN8nHttpFullResponse;
+		let hop: Hop;
 		try {
-			response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url: current,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: DOWNLOAD_DEADLINE_SECONDS * 1000,
-				abortSignal: stop,
-			})) as IN8nHttpFullResponse;
+			hop = await requestHop(ctx, current, stop);
 		} catch (error) {
 			return { error: `Result not downloaded: ${(error as Error).message}` };
 		}
-		const body = response.body as BodyStream;
-		if (stop.aborted) {
-			body.destroy();
-			return { error: 'Result not downloaded: past the deadline.' };
-		}
-		const headers = response.headers ?? {};
+		const { statusCode, headers } = hop;
 		const location = headers.location;
-		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
-			body.destroy();
+		if (statusCode >= 300 && statusCode < 400 && typeof location === 'string') {
+			hop.discard();
 			if (redirects >= MAX_REDIRECTS) return { error: 'Result not downloaded: too many redirects.' };
 			current = new URL(location, current).toString();
 			continue;
 		}
-		if (response.statusCode >= 400) {
-			body.destroy();
-			return { error: `Result not downloaded: the server answered HTTP ${response.statusCode}.` };
+		if (statusCode >= 400) {
+			hop.discard();
+			return { error: `Result not downloaded: the server answered HTTP ${statusCode}.` };
 		}
-		// A compressed body's Content-Length is not the file's size: such a body is only counted.
 		const declared = Number(headers['content-length']);
-		if (headers['content-encoding'] === undefined && Number.isFinite(declared) && declared > maxBytes) {
-			body.destroy();
+		if (Number.isFinite(declared) && declared > maxBytes) {
+			hop.discard();
 			return tooLarge(maxBytes, declared);
 		}
-		const contentType = String(headers['content-type'] ?? 'application/octet-stream');
-		const mimeType = contentType.split(';')[0].trim().toLowerCase();
-		// The stream's own map(): a Readable that passes each chunk on, counted; n8n stores it as it
-		// arrives (to disk in filesystem mode), and a throw here ends it, the request included.
-		const counted = body.map((chunk: Uint8Array) => {
-			received.bytes += chunk.length;
-			if (received.bytes > maxBytes) throw new TooLarge();
-			return chunk;
-		}) as BodyStream;
-		const onStop = () => counted.destroy(new PastDeadline());
-		stop.addEventListener('abort', onStop, { once: true });
-		try {
-			const binary = await ctx.helpers.prepareBinaryData(counted, fileName(taskId, mimeType, current), mimeType);
-			return { binary };
-		} catch (error) {
-			if (error instanceof TooLarge) return tooLarge(maxBytes);
-			return { error: `Result not downloaded: ${(error as Error).message}` };
-		} finally {
-			stop.removeEventListener('abort', onStop);
-		}
+		const mimeType = String(headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+		return await storeCounted(ctx, hop, fileName(taskId, mimeType, current), mimeType, maxBytes, stop, received);
 	}
 }
 
