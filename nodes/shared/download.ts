@@ -4,8 +4,12 @@ import { sleep } from 'n8n-workflow';
 import type { DownloadAllowance } from './downloadAllowance';
 import { checkDownloadUrl, downloadAllowance } from './downloadAllowance';
 
-/** Max Download Size when the option is not set, in MB: n8n's own limit for uploaded files (N8N_FORMDATA_FILE_SIZE_MAX). */
-export const DEFAULT_MAX_DOWNLOAD_MB = 200;
+/**
+ * Max Download Size when the option is not set, in MB: a minute or two of 1080p video, what
+ * arrives within the deadline at 40 Mbit/s, and what n8n's database and S3 binary modes (queue
+ * mode) hold in memory a few times over while they store a file (they take no stream).
+ */
+export const DEFAULT_MAX_DOWNLOAD_MB = 100;
 
 /**
  * How long a download may take in all (redirects, headers, body, storing). n8n answers the

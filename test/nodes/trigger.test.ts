@@ -218,11 +218,11 @@ describe('Download Result', () => {
 		expect(createHash('sha256').update(bytes).digest('hex')).toBe(generatedSha256(size));
 	});
 
-	test('without the option, Max Download Size is 200 MB', async () => {
-		api.generated.serve('huge.mp4', { size: 200 * 1024 * 1024 + 1 });
+	test('without the option, Max Download Size is 100 MB', async () => {
+		api.generated.serve('huge.mp4', { size: 100.5 * 1024 * 1024 });
 		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
 		await post(n8n.triggerUrl(), { ...successBody(), result_image: api.generatedUrl('huge.mp4') });
-		expect(n8n.started[0][0][0].json.downloadError).toMatch(/^Result not downloaded: the file \(200 MB\) is larger than Max Download Size \(200 MB\)/);
+		expect(n8n.started[0][0][0].json.downloadError).toMatch(/^Result not downloaded: the file \(100.5 MB\) is larger than Max Download Size \(100 MB\)/);
 		expect(n8n.started[0][0][0].binary).toBeUndefined();
 	});
 
