@@ -114,7 +114,7 @@ interface Hop {
  * request has its own abort signal, aborted with `stop`: n8n's HTTP helper (axios) then closes
  * the connection, which destroying the body alone does not do while nobody has read from it.
  */
-async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal): Promise<Hop> {
+async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal): Promise<Hop | { error: string }> {
 	const request = new AbortController();
 	const onStop = () => request.abort();
 	stop.addEventListener('abort', onStop, { once: true });
@@ -141,7 +141,7 @@ async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body, discard };
 	} catch (error) {
 		stop.removeEventListener('abort', onStop);
-		throw error;
+		return { error: `Result not downloaded: ${(error as Error).message}` };
 	}
 }
 
@@ -195,12 +195,8 @@ async function streamResultFile(
 	for (let redirects = 0; ; redirects++) {
 		const refused = checkDownloadUrl(current, allowance);
 		if (refused) return { error: `Result not downloaded: ${refused}.` };
-		let hop: Hop;
-		try {
-			hop = await requestHop(ctx, current, stop);
-		} catch (error) {
-			return { error: `Result not downloaded: ${(error as Error).message}` };
-		}
+		const hop = await requestHop(ctx, current, stop);
+		if ('error' in hop) return hop;
 		const { statusCode, headers } = hop;
 		const location = headers.location;
 		if (statusCode >= 300 && statusCode < 400 && typeof location === 'string') {
