@@ -119,8 +119,9 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		// `skipAlreadySubmitted` goes beyond the contract: an addition, on by default (README)
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'skipAlreadySubmitted', 'concurrency', 'waitLimit']);
+		// `skipAlreadySubmitted` and `maxDownloadSize` go beyond the contract: additions (README)
+		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'maxDownloadSize', 'skipAlreadySubmitted', 'concurrency', 'waitLimit']);
+		expect(options.find((o) => o.name === 'maxDownloadSize')).toMatchObject({ type: 'number', default: 100, displayOptions: { show: { downloadResult: [true] } } });
 		expect(options.find((o) => o.name === 'skipAlreadySubmitted')).toMatchObject({ type: 'boolean', default: true });
 		for (const operation of ['extractFaces']) {
 			for (const resource of ['image', 'video']) {
@@ -172,7 +173,8 @@ describe('the Aifaceswap Trigger node', () => {
 		expect((events.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['success', 'failure']);
 		expect(events.default).toEqual(['success', 'failure']);
 		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['secretToken', 'downloadResult', 'allowedDownloadHosts']);
+		expect(options.map((o) => o.name)).toEqual(['secretToken', 'downloadResult', 'allowedDownloadHosts', 'maxDownloadSize']);
+		expect(options.find((o) => o.name === 'maxDownloadSize')).toMatchObject({ type: 'number', default: 100 });
 	});
 });
 

@@ -44,6 +44,17 @@ export function generatedSha256(size: number): string {
 	return hash.digest('hex');
 }
 
+/** Waits until the response takes more data or the client is gone (its listeners removed again). */
+async function drainedOrClosed(res: http.ServerResponse): Promise<void> {
+	await new Promise<void>((resolve) => {
+		const done = () => {
+			res.off('drain', done).off('close', done);
+			resolve();
+		};
+		res.once('drain', done).once('close', done);
+	});
+}
+
 export class GeneratedFiles {
 	private files = new Map<string, GeneratedFile>();
 	requests: GeneratedRequest[] = [];
@@ -87,7 +98,7 @@ export class GeneratedFiles {
 				if (file.trickle) await new Promise((resolve) => setTimeout(resolve, file.trickle!.everyMs));
 				if (closed) break;
 				record.bytesSent += piece.length;
-				if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+				if (!res.write(piece)) await drainedOrClosed(res);
 			}
 		}
 		if (!closed) {
