@@ -91,6 +91,7 @@ function fileName(taskId: string, mimeType: string, url: string): string {
 }
 
 function megabytes(bytes: number): string {
+	if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
 	return `${Math.round((bytes / MB) * 10) / 10} MB`;
 }
 
