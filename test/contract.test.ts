@@ -119,7 +119,9 @@ describe('the Aifaceswap node', () => {
 		expect(values(resultMode)).toEqual(['submit', 'wait']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['maxCredits', 'downloadResult', 'allowedDownloadHosts', 'skipAlreadySubmitted', 'dedupeValue', 'concurrency', 'waitLimit']);
+		// `maxDownloadSize` goes beyond the contract: an addition (README); n8n's lint wants them sorted
+		expect(options.map((o) => o.name)).toEqual(['downloadResult', 'allowedDownloadHosts', 'maxDownloadSize', 'maxCredits', 'skipAlreadySubmitted', 'dedupeValue', 'concurrency', 'waitLimit']);
+		expect(options.find((o) => o.name === 'maxDownloadSize')).toMatchObject({ type: 'number', default: 100, displayOptions: { show: { downloadResult: [true] } } });
 		expect(options.find((o) => o.name === 'skipAlreadySubmitted')).toMatchObject({ type: 'boolean', default: true });
 		expect(options.find((o) => o.name === 'dedupeValue')).toMatchObject({ type: 'string', default: '' });
 		for (const operation of ['extractFaces']) {
@@ -172,7 +174,8 @@ describe('the Aifaceswap Trigger node', () => {
 		expect((events.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['success', 'failure']);
 		expect(events.default).toEqual(['success', 'failure']);
 		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['secretToken', 'downloadResult', 'allowedDownloadHosts']);
+		expect(options.map((o) => o.name)).toEqual(['secretToken', 'downloadResult', 'allowedDownloadHosts', 'maxDownloadSize']);
+		expect(options.find((o) => o.name === 'maxDownloadSize')).toMatchObject({ type: 'number', default: 100 });
 	});
 });
 

@@ -10,12 +10,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
-import { allowedDownloadHosts, allowedDownloadHostsOption, downloadResultFile } from '../shared/download';
+import type { DownloadSettings } from '../shared/download';
+import { allowedDownloadHostsOption, downloadResultFile, downloadResultOption, maxDownloadSizeOption } from '../shared/download';
 
-interface TriggerOptions {
+interface TriggerOptions extends DownloadSettings {
 	secretToken?: string;
 	downloadResult?: boolean;
-	allowedDownloadHosts?: string;
 }
 
 export class AifaceswapTrigger implements INodeType {
@@ -84,15 +84,9 @@ export class AifaceswapTrigger implements INodeType {
 						description:
 							'When set, only callbacks whose URL ends in ?token=&lt;this value&gt; start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
 					},
-					{
-						displayName: 'Download Result',
-						name: 'downloadResult',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to download the result file into the binary property "data". Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
-					},
+					downloadResultOption(),
 					allowedDownloadHostsOption,
+					maxDownloadSizeOption,
 				],
 			},
 		],
@@ -142,8 +136,7 @@ export class AifaceswapTrigger implements INodeType {
 
 		const item: INodeExecutionData = { json: { ...callback } };
 		if (options.downloadResult && callback.success && callback.resultUrl) {
-			const hosts = await allowedDownloadHosts(this, options.allowedDownloadHosts);
-			const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, hosts);
+			const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, options);
 			if ('binary' in outcome) item.binary = { data: outcome.binary };
 			else item.json.downloadError = outcome.error;
 		}

@@ -1,9 +1,36 @@
 import type { IBinaryData, IN8nHttpFullResponse, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-/** aifaceswap's own hosts, where result files are served from. */
-export const API_HOSTS = ['aifaceswap.io', 'yimeta.ai'];
+import type { DownloadAllowance } from './downloadAllowance';
+import { checkDownloadUrl, downloadAllowance } from './downloadAllowance';
 
+/**
+ * Max Download Size when the option is not set, in MB: a minute or two of 1080p video, what
+ * arrives within the deadline at 40 Mbit/s, and what n8n's database and S3 binary modes (queue
+ * mode) hold in memory a few times over while they store a file (they take no stream).
+ */
+export const DEFAULT_MAX_DOWNLOAD_MB = 100;
+
+/**
+ * How long a download may take in all (redirects, headers, body, storing). n8n answers the
+ * callback only after it, and senders of webhooks commonly give up after 10 to 30 s and deliver
+ * again: 20 s leaves n8n the rest of 30 s to start the execution and answer.
+ */
+export const DOWNLOAD_DEADLINE_SECONDS = 20;
+
+const MB = 1024 * 1024;
 const MAX_REDIRECTS = 3;
+
+/** The Download Result option; `when` names the mode it works in, if the node has several. */
+export function downloadResultOption(when = ''): INodeProperties {
+	return {
+		displayName: 'Download Result',
+		name: 'downloadResult',
+		type: 'boolean',
+		default: false,
+		description: `Whether to download the result file into the binary property "data"${when}. Downloads only from aifaceswap's own hosts, the credential's Base URL (its scheme, host and port) and Allowed Download Hosts, up to Max Download Size and within ${DOWNLOAD_DEADLINE_SECONDS} seconds; otherwise the item carries downloadError.`,
+	};
+}
 
 /** The option that widens where results may be downloaded from (trigger and Wait for Result). */
 export const allowedDownloadHostsOption: INodeProperties = {
@@ -16,6 +43,28 @@ export const allowedDownloadHostsOption: INodeProperties = {
 	displayOptions: { show: { downloadResult: [true] } },
 };
 
+/** The largest result file downloaded (trigger and Wait for Result). */
+export const maxDownloadSizeOption: INodeProperties = {
+	displayName: 'Max Download Size (MB)',
+	name: 'maxDownloadSize',
+	type: 'number',
+	default: DEFAULT_MAX_DOWNLOAD_MB,
+	typeOptions: { minValue: 1 },
+	description: `Largest result file to download, in MB (1 MB = 1,048,576 bytes). A larger file is not downloaded: the item carries downloadError and resultUrl, so a later HTTP Request node can fetch it. Every download must also finish within ${DOWNLOAD_DEADLINE_SECONDS} seconds.`,
+	displayOptions: { show: { downloadResult: [true] } },
+};
+
+/** The download options of a node, as the user set them. */
+export interface DownloadSettings {
+	allowedDownloadHosts?: string;
+	maxDownloadSize?: number;
+}
+
+export type DownloadOutcome = { binary: IBinaryData } | { error: string };
+
+/** A response body as n8n's HTTP helper hands it out with `encoding: 'stream'`. */
+type BodyStream = Exclude<Parameters<IWebhookFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
 const EXTENSIONS: Record<string, string> = {
 	'image/jpeg': 'jpg',
 	'image/png': 'png',
@@ -26,44 +75,14 @@ const EXTENSIONS: Record<string, string> = {
 	'video/webm': 'webm',
 };
 
-/** Host names as users type them in a list: "cdn.example.com, .example.org". */
-export function parseHostList(text: string | undefined): string[] {
-	return (text ?? '')
-		.split(/[\s,]+/)
-		.map((host) => host.trim().toLowerCase().replace(/^\*?\./, ''))
-		.filter((host) => host !== '');
-}
+const LARGER_FILES = 'download it in the workflow with an HTTP Request node from resultUrl';
 
-function hostMatches(hostname: string, allowed: string): boolean {
-	return hostname === allowed || hostname.endsWith(`.${allowed}`);
+function tooLarge(maxBytes: number, size?: number): DownloadOutcome {
+	const file = size === undefined ? 'the file' : `the file (${megabytes(size)})`;
+	return {
+		error: `Result not downloaded: ${file} is larger than Max Download Size (${megabytes(maxBytes)}); raise Max Download Size or ${LARGER_FILES}.`,
+	};
 }
-
-/**
- * The SSRF guard for result downloads. A callback is unauthenticated unless a token is set, so its
- * result URL is fetched only over http(s) from aifaceswap's hosts and their subdomains, the host
- * of the credential's base URL, and the hosts the user added. Everything else (loopback, private
- * and link-local addresses, other sites, other schemes) is refused.
- */
-export function checkDownloadUrl(url: string, allowedHosts: string[]): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `"${url.slice(0, 100)}" is not a URL`;
-	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		return `only http and https URLs are downloaded, not ${parsed.protocol}`;
-	}
-	const hostname = parsed.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-	if (![...API_HOSTS, ...allowedHosts].some((allowed) => hostMatches(hostname, allowed))) {
-		return `the host ${hostname} is not allowed: results are downloaded only from ${API_HOSTS.join(', ')}${
-			allowedHosts.length ? `, ${allowedHosts.join(', ')}` : ''
-		} (add it to Allowed Download Hosts if you trust it)`;
-	}
-	return undefined;
-}
-
-export type DownloadOutcome = { binary: IBinaryData } | { error: string };
 
 function fileName(taskId: string, mimeType: string, url: string): string {
 	const fromPath = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
@@ -71,60 +90,168 @@ function fileName(taskId: string, mimeType: string, url: string): string {
 	return `${taskId.replace(/[^\w.-]/g, '_')}.${extension}`;
 }
 
+function megabytes(bytes: number): string {
+	if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
+	return `${Math.round((bytes / MB) * 10) / 10} MB`;
+}
+
+/** Thrown inside the byte counter when the file passes the size limit. */
+class TooLarge extends Error {}
+
+/** The deadline's reason for stopping a download. */
+class PastDeadline extends Error {}
+
+/** One request's answer, its body not read yet. */
+interface Hop {
+	statusCode: number;
+	headers: IN8nHttpFullResponse['headers'];
+	body: BodyStream;
+	/** Ends the request and its body unread (the connection is closed, not left waiting). */
+	discard: () => void;
+}
+
 /**
- * Downloads a task's result file as binary data named after the task. Redirects are followed by
- * hand, at most 3, each checked by the same guard. A refused or failed download is returned as
- * an error text for the item, never thrown, so the callback's data is not lost.
+ * GETs one URL without following redirects; the answer comes as soon as its headers do. The
+ * request has its own abort signal, aborted with `stop`: n8n's HTTP helper (axios) then closes
+ * the connection, which destroying the body alone does not do while nobody has read from it.
+ */
+async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal): Promise<Hop | { error: string }> {
+	const request = new AbortController();
+	const onStop = () => request.abort();
+	stop.addEventListener('abort', onStop, { once: true });
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: DOWNLOAD_DEADLINE_SECONDS * 1000,
+			abortSignal: request.signal,
+		})) as IN8nHttpFullResponse;
+		const body = response.body as BodyStream;
+		const discard = () => {
+			stop.removeEventListener('abort', onStop);
+			// the helper reports the abort as an error of the body: nobody reads it any more
+			body.on('error', () => undefined);
+			request.abort();
+			body.destroy();
+		};
+		if (stop.aborted) discard();
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body, discard };
+	} catch (error) {
+		stop.removeEventListener('abort', onStop);
+		return { error: `Result not downloaded: ${(error as Error).message}` };
+	}
+}
+
+/**
+ * Streams a body into n8n's binary data storage through a byte counter: the stream's own map()
+ * makes a Readable that passes each chunk on, counted, so n8n stores the file as it arrives (to
+ * disk in filesystem mode); past `maxBytes`, or when `stop` aborts, it ends in an error, the
+ * request is closed and n8n discards what it stored so far.
+ */
+async function storeCounted(
+	ctx: IWebhookFunctions,
+	hop: Hop,
+	name: string,
+	mimeType: string,
+	maxBytes: number,
+	stop: AbortSignal,
+	received: { bytes: number },
+): Promise<DownloadOutcome> {
+	const counted = hop.body.map((chunk: Uint8Array) => {
+		received.bytes += chunk.length;
+		if (received.bytes > maxBytes) throw new TooLarge();
+		return chunk;
+	}) as BodyStream;
+	const onStop = () => counted.destroy(new PastDeadline());
+	stop.addEventListener('abort', onStop, { once: true });
+	try {
+		return { binary: await ctx.helpers.prepareBinaryData(counted, name, mimeType) };
+	} catch (error) {
+		hop.discard();
+		if (error instanceof TooLarge) return tooLarge(maxBytes);
+		return { error: `Result not downloaded: ${(error as Error).message}` };
+	} finally {
+		stop.removeEventListener('abort', onStop);
+	}
+}
+
+/**
+ * One download, hop by hop: each URL (the first and every redirect, at most 3) checked by the
+ * guard before it is requested, then the body stored, counted. `stop` (the deadline) ends it.
+ */
+async function streamResultFile(
+	ctx: IWebhookFunctions,
+	url: string,
+	taskId: string,
+	allowance: DownloadAllowance,
+	maxBytes: number,
+	stop: AbortSignal,
+	received: { bytes: number },
+): Promise<DownloadOutcome> {
+	let current = url;
+	for (let redirects = 0; ; redirects++) {
+		const refused = checkDownloadUrl(current, allowance);
+		if (refused) return { error: `Result not downloaded: ${refused}.` };
+		const hop = await requestHop(ctx, current, stop);
+		if ('error' in hop) return hop;
+		const { statusCode, headers } = hop;
+		const location = headers.location;
+		if (statusCode >= 300 && statusCode < 400 && typeof location === 'string') {
+			hop.discard();
+			if (redirects >= MAX_REDIRECTS) return { error: 'Result not downloaded: too many redirects.' };
+			current = new URL(location, current).toString();
+			continue;
+		}
+		if (statusCode >= 400) {
+			hop.discard();
+			return { error: `Result not downloaded: the server answered HTTP ${statusCode}.` };
+		}
+		const declared = Number(headers['content-length']);
+		if (Number.isFinite(declared) && declared > maxBytes) {
+			hop.discard();
+			return tooLarge(maxBytes, declared);
+		}
+		const mimeType = String(headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+		return await storeCounted(ctx, hop, fileName(taskId, mimeType, current), mimeType, maxBytes, stop, received);
+	}
+}
+
+/**
+ * Downloads a task's result file into n8n's binary data storage, named after the task, streamed
+ * (never whole in memory where n8n's storage takes a stream), at most Max Download Size and
+ * within DOWNLOAD_DEADLINE_SECONDS in all. A refused, failed, too large or too slow download is
+ * returned as an error text for the item, never thrown, so the callback's data is not lost.
  */
 export async function downloadResultFile(
 	ctx: IWebhookFunctions,
 	url: string,
 	taskId: string,
-	allowedHosts: string[],
+	settings: DownloadSettings,
 ): Promise<DownloadOutcome> {
-	let current = url;
-	for (let redirects = 0; ; redirects++) {
-		const refused = checkDownloadUrl(current, allowedHosts);
-		if (refused) return { error: `Result not downloaded: ${refused}.` };
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url: current,
-				encoding: 'arraybuffer',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: 120_000,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			return { error: `Result not downloaded: ${(error as Error).message}` };
-		}
-		const location = response.headers?.location;
-		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
-			if (redirects >= MAX_REDIRECTS) return { error: 'Result not downloaded: too many redirects.' };
-			current = new URL(location, current).toString();
-			continue;
-		}
-		if (response.statusCode >= 400) {
-			return { error: `Result not downloaded: the server answered HTTP ${response.statusCode}.` };
-		}
-		const contentType = String(response.headers?.['content-type'] ?? 'application/octet-stream');
-		const mimeType = contentType.split(';')[0].trim().toLowerCase();
-		const data = Buffer.from(response.body as ArrayBuffer);
-		const binary = await ctx.helpers.prepareBinaryData(data, fileName(taskId, mimeType, current), mimeType);
-		return { binary };
+	const allowance = await downloadAllowance(ctx, settings.allowedDownloadHosts);
+	const maxMegabytes = Number(settings.maxDownloadSize ?? DEFAULT_MAX_DOWNLOAD_MB);
+	const maxBytes = Math.floor((Number.isFinite(maxMegabytes) && maxMegabytes > 0 ? maxMegabytes : DEFAULT_MAX_DOWNLOAD_MB) * MB);
+	const stop = new AbortController();
+	const timer = new AbortController();
+	const received = { bytes: 0 };
+	const download = streamResultFile(ctx, url, taskId, allowance, maxBytes, stop.signal, received).catch(
+		(error: Error): DownloadOutcome => ({ error: `Result not downloaded: ${error.message}` }),
+	);
+	const deadline = sleep(DOWNLOAD_DEADLINE_SECONDS * 1000, timer.signal).then(
+		() => undefined,
+		() => undefined,
+	);
+	const outcome = await Promise.race([download, deadline]);
+	if (outcome !== undefined) {
+		timer.abort();
+		return outcome;
 	}
-}
-
-/** The hosts allowed besides aifaceswap's: the credential's base URL host and the user's list. */
-export async function allowedDownloadHosts(ctx: IWebhookFunctions, userHosts: string | undefined): Promise<string[]> {
-	const hosts = parseHostList(userHosts);
-	try {
-		const credentials = await ctx.getCredentials<{ baseUrl?: string }>('aifaceswapApi');
-		if (credentials?.baseUrl) hosts.push(new URL(credentials.baseUrl).hostname.toLowerCase());
-	} catch {
-		// No credential chosen on this node: only aifaceswap's hosts and the user's list.
-	}
-	return hosts;
+	stop.abort();
+	return {
+		error: `Result not downloaded: it did not arrive within ${DOWNLOAD_DEADLINE_SECONDS} s (${megabytes(received.bytes)} received); ${LARGER_FILES}.`,
+	};
 }

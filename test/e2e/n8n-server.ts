@@ -2,6 +2,7 @@
  * A real n8n (the pinned version, on Node 24) with this package installed as a community package,
  * on loopback with a fresh user folder, driven over its REST API like a user's browser would.
  */
+import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,7 @@ export class N8nServer {
 	userFolder: string;
 	private port?: number;
 	private stopN8n?: () => Promise<void>;
+	private child?: ChildProcess;
 	private cookie = '';
 
 	/**
@@ -86,6 +88,13 @@ export class N8nServer {
 		this.url = n8n.url;
 		this.port = n8n.port;
 		this.stopN8n = n8n.stop;
+		this.child = n8n.child;
+	}
+
+	/** The n8n process's id (its memory is read from /proc/<pid>/status). */
+	get pid(): number {
+		if (this.child?.pid === undefined) throw new Error('n8n is not running');
+		return this.child.pid;
 	}
 
 	/** Stops n8n and starts it again on the same port, folder and database, as a user's restart does. */

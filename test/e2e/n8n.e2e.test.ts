@@ -14,16 +14,23 @@ import { FACE_BOXES, FRAME_BOXES, MOCK_API_KEY, MockAifaceswapApi } from '../moc
 import { CALLBACK_URL as CALLBACK, FACE_JPEG, FACE_URL, FACE_URL_2, PHOTO_PNG, sha256, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import type { CredentialRef } from './workflows';
 import { accountItems, faultItemUrl, injectFaults, plannedAccount, resentOnlyWhenRefused } from '../support/fault-plan';
-import { AIFACESWAP, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from './workflows';
+import { AIFACESWAP, BATCH_NODE, batchWorkflow, HASH_NODE, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
 import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 import { mp4 } from '../support/mp4';
 import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
+import { generatedSha256 } from '../mock-api/generated-files';
+import { Bystander } from '../support/bystander';
+import { PeakMemory } from '../support/process-memory';
 
 const api = new MockAifaceswapApi();
 // debug logging: the last test reads every log line for the API key
 // public-host-names: the Base URL http://api.aifaceswap.test:<port> (public by the package's rule) reaches the mock
-const n8n = new N8nServer('main', { env: { N8N_LOG_LEVEL: 'debug', NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}` } });
+// filesystem binary data mode: n8n 2.x's default outside queue mode, set for n8n 1.x too (its default
+// keeps files in memory), as large files need
+const n8n = new N8nServer('main', {
+	env: { N8N_LOG_LEVEL: 'debug', NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}`, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+});
 let credential: CredentialRef;
 let publicCredential: CredentialRef;
 
@@ -320,6 +327,106 @@ describe('the trigger', () => {
 		// and a genuine callback still starts one execution
 		expect((await send(json(valid))).valueOf()).toBe(200);
 		await n8n.waitForExecution(workflowId, { count: before + 1 });
+	});
+});
+
+describe('result downloads in the trigger (Download Result)', () => {
+	const MIB = 1024 * 1024;
+	/** Trigger (Max Download Size 400 MB) -> Hash (n8n's Crypto node reads the binary). */
+	const large = { webhookId: randomUUID(), workflowId: '' };
+	/** Trigger (Max Download Size 1 MB) -> Done. */
+	const limited = { webhookId: randomUUID(), workflowId: '' };
+	const callbackUrl = (trigger: { webhookId: string }) => `${n8n.url}/webhook/${trigger.webhookId}/task_callback`;
+
+	beforeAll(async () => {
+		({ id: large.workflowId } = await n8n.importWorkflow(
+			triggerWorkflow({ name: 'e2e large result', webhookId: large.webhookId, parameters: { options: { downloadResult: true, maxDownloadSize: 400 } }, credential, next: HASH_NODE }),
+			{ activate: true },
+		));
+		({ id: limited.workflowId } = await n8n.importWorkflow(
+			triggerWorkflow({ name: 'e2e limited result', webhookId: limited.webhookId, parameters: { options: { downloadResult: true, maxDownloadSize: 1 } }, credential }),
+			{ activate: true },
+		));
+	}, 120_000);
+
+	/** Posts a success callback with this result URL; returns n8n's answer, how long it took, and the execution. */
+	async function callback(trigger: { webhookId: string; workflowId: string }, taskId: string, resultUrl: string) {
+		const before = (await n8n.executions(trigger.workflowId)).length;
+		const sentAt = Date.now();
+		const answer = await api.sendCallback(callbackUrl(trigger), { success: 1, type: 1, task_id: taskId, result_image: resultUrl });
+		const answeredAfterMs = Date.now() - sentAt;
+		const execution = await n8n.waitForExecution(trigger.workflowId, { count: before + 1 });
+		return { answer, answeredAfterMs, execution, item: nodeOutput(execution, 'Aifaceswap Trigger')[0] };
+	}
+
+	test("a 300 MB video arrives whole through n8n's binary storage, the callback is answered in seconds, n8n's memory grows by far less than the file", async () => {
+		const size = 300 * MIB;
+		api.generated.serve('large.mp4', { size });
+		const memory = new PeakMemory(n8n.pid);
+		const { answer, answeredAfterMs, execution, item } = await callback(large, 'large-task', api.generatedUrl('large.mp4'));
+		const { startMiB, peakMiB, growthMiB } = memory.read();
+		process.stdout.write(`300 MiB result: callback answered after ${answeredAfterMs} ms; n8n resident memory ${startMiB} -> peak ${peakMiB} MiB (+${growthMiB} MiB)\n`);
+		expect(answer.status).toBe(200);
+		expect(answeredAfterMs).toBeLessThan(30_000);
+		expect(execution.status).toBe('success');
+		expect(item.json).toEqual({ taskId: 'large-task', success: true, type: 1, typeName: 'Single face swap', resultUrl: api.generatedUrl('large.mp4') });
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'large-task.mp4' });
+		// stored in n8n's binary data storage (a reference, not the bytes, in the execution) ...
+		expect(String((item.binary?.data as IDataObject).id)).toMatch(/^filesystem(-v2)?:/);
+		// ... and read whole by the next node
+		expect(nodeOutput(execution, 'Hash')[0].json.sha256).toBe(generatedSha256(size));
+		expect(api.generated.requests).toMatchObject([{ complete: true, bytesSent: size }]);
+		expect(growthMiB).toBeLessThan(size / MIB / 4);
+	}, 180_000);
+
+	test('a result host that trickles: the callback is answered at the 20 s deadline and the execution starts with downloadError', async () => {
+		api.generated.serve('slow.mp4', { size: 64 * 1024, trickle: { bytes: 1024, everyMs: 1000 } });
+		const { answer, answeredAfterMs, execution, item } = await callback(limited, 'slow-task', api.generatedUrl('slow.mp4'));
+		expect(answer).toMatchObject({ status: 200 });
+		expect(answeredAfterMs).toBeGreaterThanOrEqual(19_500);
+		expect(answeredAfterMs).toBeLessThan(30_000);
+		expect(execution.status).toBe('success');
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({ taskId: 'slow-task', success: true, resultUrl: api.generatedUrl('slow.mp4') });
+		expect(item.json.downloadError).toMatch(/^Result not downloaded: it did not arrive within 20 s \((1[5-9]|20) KB received\); download it in the workflow with an HTTP Request node from resultUrl\.$/);
+		const [request] = api.generated.requests;
+		expect(request.complete).toBe(false);
+		expect(request.closedAt! - request.receivedAt).toBeLessThan(22_000);
+	}, 120_000);
+
+	test('above Max Download Size: no binary, downloadError, resultUrl kept, the execution started', async () => {
+		api.generated.serve('over.mp4', { size: 64 * MIB, declareLength: false });
+		const { answer, answeredAfterMs, execution, item } = await callback(limited, 'over-task', api.generatedUrl('over.mp4'));
+		expect(answer.status).toBe(200);
+		expect(answeredAfterMs).toBeLessThan(10_000);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'Done')).toHaveLength(1);
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toEqual({
+			taskId: 'over-task',
+			success: true,
+			type: 1,
+			typeName: 'Single face swap',
+			resultUrl: api.generatedUrl('over.mp4'),
+			downloadError: 'Result not downloaded: the file is larger than Max Download Size (1 MB); raise Max Download Size or download it in the workflow with an HTTP Request node from resultUrl.',
+		});
+		expect(api.generated.requests[0].complete).toBe(false);
+	});
+
+	test("a forged callback whose result URL is another port of the Base URL's host is refused, with nothing fetched", async () => {
+		const bystander = await new Bystander().start();
+		try {
+			const forged = `${bystander.url}/rest/settings`;
+			const { answer, item } = await callback(limited, 'forged-task', forged);
+			expect(answer.status).toBe(200);
+			expect(item.binary).toBeUndefined();
+			expect(item.json.downloadError).toBe(
+				`Result not downloaded: ${bystander.url} is not the credential's Base URL ${api.url}: on its host only that scheme and port are downloaded from.`,
+			);
+			expect(bystander.requests).toEqual([]);
+		} finally {
+			await bystander.stop();
+		}
 	});
 });
 

@@ -55,13 +55,23 @@ export function webhookToAifaceswap(options: {
 	};
 }
 
-/** Aifaceswap Trigger -> No Operation. */
+/** The node after the trigger that reads its binary "data": n8n's Crypto node, SHA-256 into `sha256`. */
+export const HASH_NODE: Pick<INode, 'name' | 'type' | 'typeVersion' | 'parameters'> = {
+	name: 'Hash',
+	type: 'n8n-nodes-base.crypto',
+	typeVersion: 1,
+	parameters: { action: 'hash', type: 'SHA256', binaryData: true, binaryPropertyName: 'data', dataPropertyName: 'sha256', encoding: 'hex' },
+};
+
+/** Aifaceswap Trigger -> No Operation ("Done"), or -> `next`. */
 export function triggerWorkflow(options: {
 	name: string;
 	webhookId: string;
 	parameters: IDataObject;
 	credential?: CredentialRef;
+	next?: Pick<INode, 'name' | 'type' | 'typeVersion' | 'parameters'>;
 }): WorkflowFile {
+	const next = options.next ?? { name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
 	return {
 		name: options.name,
 		nodes: [
@@ -75,9 +85,9 @@ export function triggerWorkflow(options: {
 				parameters: options.parameters as INode['parameters'],
 				...(options.credential ? { credentials: { aifaceswapApi: options.credential } } : {}),
 			},
-			{ id: randomUUID(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+			{ id: randomUUID(), position: [240, 0], ...next },
 		],
-		connections: { 'Aifaceswap Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		connections: { 'Aifaceswap Trigger': { main: [[{ node: next.name, type: 'main', index: 0 }]] } },
 	};
 }
 

@@ -11,6 +11,7 @@ import type http from 'node:http';
 
 import { LoopbackServer } from '../support/loopback-server';
 import { MockFiles } from './files';
+import { GeneratedFiles } from './generated-files';
 
 export const MOCK_API_KEY = 'test-key-5f2c8e1a9b7d';
 
@@ -133,6 +134,8 @@ export class MockAifaceswapApi extends LoopbackServer {
 	callbackSuccess: 0 | 1 = 1;
 	/** Files (videos, frames) served at `${url}/files/<name>`. */
 	files = new MockFiles();
+	/** Result files made on the fly (large, slow), served at `${url}/generated/<name>`. */
+	generated = new GeneratedFiles();
 	private taskCounter = 0;
 
 	reset(): void {
@@ -146,6 +149,7 @@ export class MockAifaceswapApi extends LoopbackServer {
 		this.callbackDelayMs = 20;
 		this.callbackSuccess = 1;
 		this.files.reset();
+		this.generated.reset();
 	}
 
 	fail(fault: Fault): void {
@@ -159,6 +163,10 @@ export class MockAifaceswapApi extends LoopbackServer {
 
 	resultUrl(taskId: string): string {
 		return `${this.url}/results/${taskId}.png`;
+	}
+
+	generatedUrl(name: string): string {
+		return `${this.url}/generated/${name}`;
 	}
 
 	/** POSTs a task_callback as aifaceswap does. */
@@ -253,6 +261,7 @@ export class MockAifaceswapApi extends LoopbackServer {
 	protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const path = (req.url ?? '/').split('?')[0];
 		if (this.files.handle(req, res, path)) return;
+		if (this.generated.handle(req, res, path)) return;
 		const raw = await this.readBody(req);
 		const contentType = String(req.headers['content-type'] ?? '');
 

@@ -1,6 +1,10 @@
-import { checkDownloadUrl, parseHostList } from '../../nodes/shared/download';
+import { checkDownloadUrl, parseHostList } from '../../nodes/shared/downloadAllowance';
 import { constantTimeEqual, parseTaskCallback } from '../../nodes/shared/callback';
+import { createHash } from 'node:crypto';
+
+import { generatedSha256 } from '../mock-api/generated-files';
 import { RESULT_PNG } from '../mock-api/server';
+import { Bystander } from '../support/bystander';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import { runAifaceswap } from '../support/n8n';
@@ -159,6 +163,69 @@ describe('Download Result', () => {
 		expect(n8n.started[0][0][0].binary?.data.mimeType).toBe('image/png');
 	});
 
+	test('another port of the Base URL host is refused and nothing is fetched from it', async () => {
+		const bystander = await new Bystander().start();
+		try {
+			n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+			const forged = `${bystander.url}/rest/settings`;
+			expect((await post(n8n.triggerUrl(), { ...successBody(), result_image: forged })).status).toBe(200);
+			const [item] = n8n.started[0][0];
+			expect(item.binary).toBeUndefined();
+			expect(item.json).toMatchObject({ taskId: TASK, success: true, resultUrl: forged });
+			expect(item.json.downloadError).toBe(
+				`Result not downloaded: ${bystander.url} is not the credential's Base URL ${api.url}: on its host only that scheme and port are downloaded from.`,
+			);
+			expect(bystander.requests).toEqual([]);
+		} finally {
+			await bystander.stop();
+		}
+	});
+
+	test.each([
+		['with Content-Length: refused before the body is read', true],
+		['without Content-Length: stopped when the count passes the limit', false],
+	])('a file over Max Download Size, %s: no binary, downloadError, resultUrl kept', async (_name, declareLength) => {
+		// larger than what loopback's socket buffers take in at once, so stopping early shows
+		const size = 64 * 1024 * 1024;
+		api.generated.serve('big.mp4', { size, declareLength });
+		n8n.trigger = { parameters: { options: { downloadResult: true, maxDownloadSize: 2 } }, credentials: { baseUrl: api.url } };
+		const answer = await post(n8n.triggerUrl(), { ...successBody(), result_image: api.generatedUrl('big.mp4') });
+		expect(answer).toEqual({ status: 200, json: { message: 'Workflow was started' } });
+		const [item] = n8n.started[0][0];
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({ taskId: TASK, success: true, resultUrl: api.generatedUrl('big.mp4') });
+		expect(item.json.downloadError).toBe(
+			`Result not downloaded: the file${declareLength ? ' (64 MB)' : ''} is larger than Max Download Size (2 MB); raise Max Download Size or download it in the workflow with an HTTP Request node from resultUrl.`,
+		);
+		const [request] = api.generated.requests;
+		for (let waited = 0; request.closedAt === undefined && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+		// the connection is closed, not left waiting with the rest of the file
+		expect(request.closedAt).toBeDefined();
+		expect(request.complete).toBe(false);
+		expect(request.bytesSent).toBeLessThan(size / 2);
+	});
+
+	test('a file of exactly Max Download Size arrives whole, streamed through n8n', async () => {
+		const size = 2 * 1024 * 1024;
+		api.generated.serve('exact.mp4', { size, declareLength: false });
+		n8n.trigger = { parameters: { options: { downloadResult: true, maxDownloadSize: 2 } }, credentials: { baseUrl: api.url } };
+		await post(n8n.triggerUrl(), { ...successBody(), result_image: api.generatedUrl('exact.mp4') });
+		const [item] = n8n.started[0][0];
+		expect(item.json.downloadError).toBeUndefined();
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${TASK}.mp4`, fileExtension: 'mp4' });
+		const bytes = Buffer.from(item.binary!.data.data, 'base64');
+		expect(bytes.length).toBe(size);
+		expect(createHash('sha256').update(bytes).digest('hex')).toBe(generatedSha256(size));
+	});
+
+	test('without the option, Max Download Size is 100 MB', async () => {
+		api.generated.serve('huge.mp4', { size: 100.5 * 1024 * 1024 });
+		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
+		await post(n8n.triggerUrl(), { ...successBody(), result_image: api.generatedUrl('huge.mp4') });
+		expect(n8n.started[0][0][0].json.downloadError).toMatch(/^Result not downloaded: the file \(100.5 MB\) is larger than Max Download Size \(100 MB\)/);
+		expect(n8n.started[0][0][0].binary).toBeUndefined();
+	});
+
 	test('a failed download is reported in the item, and the callback data is kept', async () => {
 		n8n.trigger = { parameters: { options: { downloadResult: true } }, credentials: { baseUrl: api.url } };
 		await post(n8n.triggerUrl(), { ...successBody(), result_image: `${api.url}/missing/result.png` });
@@ -174,10 +241,32 @@ describe('helpers', () => {
 			'https://temp.aifaceswap.io/aifaceswap/static_img/x.webp',
 			'https://art-global.yimeta.ai/aifaceswap/image/x.webp',
 		]) {
-			expect(checkDownloadUrl(url, [])).toBeUndefined();
+			expect(checkDownloadUrl(url, { hosts: [] })).toBeUndefined();
 		}
-		expect(checkDownloadUrl('https://notaifaceswap.io/r.png', [])).toMatch(/not allowed/);
+		expect(checkDownloadUrl('https://notaifaceswap.io/r.png', { hosts: [] })).toMatch(/not allowed/);
 		expect(parseHostList(' CDN.example.com,*.files.example.org  other.net')).toEqual(['cdn.example.com', 'files.example.org', 'other.net']);
+	});
+
+	test("the credential's Base URL is allowed by its scheme, host and port exactly", () => {
+		const local = { hosts: [], baseUrlOrigin: 'http://127.0.0.1:8080' };
+		expect(checkDownloadUrl('http://127.0.0.1:8080/results/x.mp4', local)).toBeUndefined();
+		expect(checkDownloadUrl('http://127.0.0.1:5678/rest/settings', local)).toBe(
+			"http://127.0.0.1:5678 is not the credential's Base URL http://127.0.0.1:8080: on its host only that scheme and port are downloaded from",
+		);
+		expect(checkDownloadUrl('https://127.0.0.1:8080/x', local)).toMatch(/is not the credential's Base URL/);
+		expect(checkDownloadUrl('http://127.0.0.1/x', local)).toMatch(/is not the credential's Base URL/);
+		expect(checkDownloadUrl('http://10.0.0.1:8080/x', local)).toMatch(/^the host 10\.0\.0\.1 is not allowed: .*the credential's Base URL http:\/\/127\.0\.0\.1:8080/);
+		// a default port is the same port, written or not
+		const proxy = { hosts: [], baseUrlOrigin: 'http://proxy.example.com' };
+		expect(checkDownloadUrl('http://proxy.example.com:80/x', proxy)).toBeUndefined();
+		expect(checkDownloadUrl('http://PROXY.example.com/x', proxy)).toBeUndefined();
+		expect(checkDownloadUrl('http://proxy.example.com:8080/x', proxy)).toMatch(/is not the credential's Base URL/);
+		expect(checkDownloadUrl('http://sub.proxy.example.com/x', proxy)).toMatch(/is not allowed/);
+		const ipv6 = { hosts: [], baseUrlOrigin: 'http://[::1]:9000' };
+		expect(checkDownloadUrl('http://[::1]:9000/x', ipv6)).toBeUndefined();
+		expect(checkDownloadUrl('http://[::1]:9001/x', ipv6)).toMatch(/is not the credential's Base URL/);
+		// hosts the user lists keep their rule: the host and its subdomains, on any port
+		expect(checkDownloadUrl('http://cdn.example.com:8443/x', { hosts: ['example.com'] })).toBeUndefined();
 	});
 
 	test('constant-time comparison', () => {

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+
+import { generatedSha256 } from '../mock-api/generated-files';
 import { RESULT_PNG } from '../mock-api/server';
+import { Bystander } from '../support/bystander';
 import { FACE_URL, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import type { RunResult, TestItem } from '../support/n8n';
@@ -79,6 +83,78 @@ test('with Download Result the result file comes as binary "data"', async () => 
 	const item = n8n.resumed.get(paused.additionalData.executionId!)!.output![0];
 	expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${api.tasks[0].taskId}.png` });
 	expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(RESULT_PNG);
+});
+
+describe('Download Result limits', () => {
+	const withDownload = (options: Record<string, unknown> = {}) => ({ ...imageSwap, options: { downloadResult: true, ...options } });
+
+	async function resumeWith(paused: RunResult, resultUrl: string) {
+		const task = api.tasks[0];
+		const sentAt = Date.now();
+		const answer = await api.sendCallback(task.webhook!, { ...api.callbackBody(task), result_image: resultUrl });
+		const resumed = n8n.resumed.get(paused.additionalData.executionId!);
+		return { answer, answeredAfterMs: Date.now() - sentAt, item: resumed?.output?.[0], status: resumed?.status };
+	}
+
+	test('a result within Max Download Size arrives whole', async () => {
+		const size = 3 * 1024 * 1024 + 17;
+		api.generated.serve('result.mp4', { size, declareLength: false });
+		const { item } = await resumeWith(await pause(withDownload({ maxDownloadSize: 4 })), api.generatedUrl('result.mp4'));
+		expect(item?.json.downloadError).toBeUndefined();
+		const bytes = Buffer.from(item!.binary!.data.data, 'base64');
+		expect(bytes.length).toBe(size);
+		expect(createHash('sha256').update(bytes).digest('hex')).toBe(generatedSha256(size));
+		expect(item?.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${api.tasks[0].taskId}.mp4` });
+	});
+
+	test('above Max Download Size: the execution resumes without binary, with downloadError and resultUrl', async () => {
+		api.generated.serve('big.mp4', { size: 64 * 1024 * 1024, declareLength: false });
+		const paused = await pause(withDownload({ maxDownloadSize: 1 }));
+		const { answer, item, status } = await resumeWith(paused, api.generatedUrl('big.mp4'));
+		expect(answer.status).toBe(200);
+		expect(status).toBe('success');
+		expect(item?.binary).toBeUndefined();
+		expect(item?.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true, timedOut: false, resultUrl: api.generatedUrl('big.mp4') });
+		expect(item?.json.downloadError).toBe(
+			'Result not downloaded: the file is larger than Max Download Size (1 MB); raise Max Download Size or download it in the workflow with an HTTP Request node from resultUrl.',
+		);
+		expect(api.generated.requests[0].complete).toBe(false);
+	});
+
+	test('a result host that trickles: the callback is answered after the 20 s deadline, the execution resumes with downloadError', async () => {
+		api.generated.serve('slow.mp4', { size: 64 * 1024, trickle: { bytes: 1024, everyMs: 1000 } });
+		const paused = await pause(withDownload());
+		const { answer, answeredAfterMs, item, status } = await resumeWith(paused, api.generatedUrl('slow.mp4'));
+		expect(answer.status).toBe(200);
+		expect(answeredAfterMs).toBeGreaterThanOrEqual(19_500);
+		expect(answeredAfterMs).toBeLessThan(30_000);
+		expect(status).toBe('success');
+		expect(item?.binary).toBeUndefined();
+		expect(item?.json.resultUrl).toBe(api.generatedUrl('slow.mp4'));
+		expect(item?.json.downloadError).toMatch(
+			/^Result not downloaded: it did not arrive within 20 s \((1[5-9]|20) KB received\); download it in the workflow with an HTTP Request node from resultUrl\.$/,
+		);
+		// n8n stopped reading: the host saw the connection close at the deadline
+		const [request] = api.generated.requests;
+		for (let waited = 0; request.closedAt === undefined && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+		expect(request.closedAt! - request.receivedAt).toBeLessThan(22_000);
+		expect(request.complete).toBe(false);
+	}, 60_000);
+
+	test('another port of the Base URL host is refused, nothing fetched, and the execution resumes', async () => {
+		const bystander = await new Bystander().start();
+		try {
+			const { item, status } = await resumeWith(await pause(withDownload()), `${bystander.url}/admin`);
+			expect(status).toBe('success');
+			expect(item?.binary).toBeUndefined();
+			expect(item?.json.downloadError).toBe(
+				`Result not downloaded: ${bystander.url} is not the credential's Base URL ${api.url}: on its host only that scheme and port are downloaded from.`,
+			);
+			expect(bystander.requests).toEqual([]);
+		} finally {
+			await bystander.stop();
+		}
+	});
 });
 
 test('a callback for another task is refused and the execution keeps waiting', async () => {

@@ -17,7 +17,9 @@ import type { N8nProcess } from '../support/queue-stack';
 import { QueueStack } from '../support/queue-stack';
 import { nodeOutput } from '../e2e/n8n-server';
 import type { CredentialRef } from '../e2e/workflows';
-import { AIFACESWAP, BATCH_NODE, batchWorkflow, triggerWorkflow, webhookToAifaceswap } from '../e2e/workflows';
+import { AIFACESWAP, BATCH_NODE, batchWorkflow, HASH_NODE, triggerWorkflow, webhookToAifaceswap } from '../e2e/workflows';
+import { generatedSha256 } from '../mock-api/generated-files';
+import { PeakMemory } from '../support/process-memory';
 
 const api = new MockAifaceswapApi();
 const stack = new QueueStack('queue', { workers: 2 });
@@ -178,6 +180,35 @@ test('300 callbacks at concurrency 10 through the webhook process: 300 execution
 	const ran = stack.workers.map((worker, index) => startsIn(worker) - startsBefore[index]);
 	expect(ran.every((count) => count > 0)).toBe(true);
 }, 300_000);
+
+test('a downloaded video: the webhook process stores it in the database, a worker runs the execution and the next node reads it whole', async () => {
+	const size = 20 * 1024 * 1024 + 123;
+	api.generated.serve('video.mp4', { size });
+	const webhookId = randomUUID();
+	const { id } = await stack.main.importWorkflow(
+		triggerWorkflow({ name: 'queue download', webhookId, parameters: { options: { downloadResult: true } }, credential, next: HASH_NODE }),
+		{ activate: true },
+	);
+	const memory = new PeakMemory(stack.webhook.child.pid!);
+	const sentAt = Date.now();
+	const answer = await post(`${stack.webhook.url}/webhook/${webhookId}/task_callback`, { success: 1, type: 1, task_id: 'queue-video', result_image: api.generatedUrl('video.mp4') });
+	const answeredAfterMs = Date.now() - sentAt;
+	expect(answer.status).toBe(200);
+	expect(answeredAfterMs).toBeLessThan(30_000);
+	const done = await stack.main.waitForExecution(id);
+	const { startMiB, peakMiB, growthMiB } = memory.read();
+	process.stdout.write(`queue mode, ${Math.round(size / 1024 / 1024)} MiB result in database mode: answered after ${answeredAfterMs} ms; webhook process ${startMiB} -> peak ${peakMiB} MiB (+${growthMiB} MiB)\n`);
+	expect(done.status).toBe('success');
+	expect(workerOf(done.id)).toBeDefined();
+	const [item] = nodeOutput(done, 'Aifaceswap Trigger');
+	expect(item.json.downloadError).toBeUndefined();
+	expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'queue-video.mp4', id: expect.stringMatching(/^database:/) });
+	expect(nodeOutput(done, 'Hash')[0].json.sha256).toBe(generatedSha256(size));
+	// the file itself is a row of n8n's binary_data table in Postgres
+	const fileId = String((item.binary?.data as IDataObject).id).slice('database:'.length);
+	const rows = stack.sql(`select "fileSize", octet_length(data) as bytes from binary_data where "fileId" = '${fileId}'`) as Array<{ fileSize: number; bytes: number }>;
+	expect(rows).toEqual([{ fileSize: size, bytes: size }]);
+}, 180_000);
 
 describe('Wait for Result across processes', () => {
 	async function pauseOne(): Promise<{ id: string; executionId: string; resumeUrl: string }> {

@@ -157,6 +157,9 @@ export class QueueStack {
 			QUEUE_WORKER_LOCK_DURATION: '10000',
 			QUEUE_WORKER_STALLED_INTERVAL: '5000',
 			WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
+			// binary data in Postgres, where every process reads it (no shared disk): n8n 2.x's default
+			// in queue mode, named here so that the tests do not rest on a default
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			...this.options.env,
 		};
 		this.main = new N8nServer(this.name, { env: this.env, extraPackages: this.options.extraPackages, logName: 'main.log' });

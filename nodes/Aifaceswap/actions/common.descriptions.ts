@@ -1,7 +1,7 @@
 import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/inputs';
-import { allowedDownloadHostsOption } from '../../shared/download';
+import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/download';
 import { TOOL_MAX_CREDITS } from '../helpers/credits';
 import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
 import type { ModelInput } from './tool.descriptions';
@@ -152,6 +152,9 @@ function swapOptionsField(maxCredits: number): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			downloadResultOption(' (Wait for Result mode)'),
+			allowedDownloadHostsOption,
+			maxDownloadSizeOption,
 			{
 				displayName: 'Max Credits',
 				name: 'maxCredits',
@@ -163,15 +166,6 @@ function swapOptionsField(maxCredits: number): INodeProperties {
 						? `Refuse, before sending, a task whose estimated cost is higher than this (0: no limit). The tool's default, ${maxCredits}, is what its Tool Description tells the model: change both together.`
 						: 'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
 			},
-			{
-				displayName: 'Download Result',
-				name: 'downloadResult',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to download the result file into the binary property "data" (Wait for Result mode). Downloads only from aifaceswap\'s own hosts, the credential\'s base URL and Allowed Download Hosts.',
-			},
-			allowedDownloadHostsOption,
 			{
 				displayName: 'Skip Already Submitted',
 				name: 'skipAlreadySubmitted',

@@ -9,14 +9,14 @@ import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { callbackRequestProblem, parseTaskCallback } from '../../shared/callback';
 import { asNodeError, errorItem } from './errors';
-import { allowedDownloadHosts, downloadResultFile } from '../../shared/download';
+import type { DownloadSettings } from '../../shared/download';
+import { downloadResultFile } from '../../shared/download';
 
 export const DEFAULT_WAIT_MINUTES = 60;
 
-interface WaitOptions {
+interface WaitOptions extends DownloadSettings {
 	waitLimit?: number;
 	downloadResult?: boolean;
-	allowedDownloadHosts?: string;
 }
 
 /**
@@ -121,8 +121,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	const item: INodeExecutionData = { json, pairedItem: { item: 0 } };
 	const options = this.getNodeParameter('options', {}) as WaitOptions;
 	if (options.downloadResult && callback.resultUrl) {
-		const hosts = await allowedDownloadHosts(this, options.allowedDownloadHosts);
-		const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, hosts);
+		const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, options);
 		if ('binary' in outcome) item.binary = { data: outcome.binary };
 		else json.downloadError = outcome.error;
 	}
