@@ -101,8 +101,8 @@ export class N8nServer {
 	async restart(): Promise<void> {
 		await this.stop();
 		await this.launch();
-		const login = N8N_VERSION.startsWith('1.') ? { email: OWNER.email } : { emailOrLdapLoginId: OWNER.email };
-		await this.rest('POST', '/rest/login', { ...login, password: OWNER.password });
+		// older n8n 1.x reads `email`, n8n 1.123 and 2.x `emailOrLdapLoginId`
+		await this.rest('POST', '/rest/login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	}
 
 	async stop(): Promise<void> {
