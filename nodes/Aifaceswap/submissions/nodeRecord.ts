@@ -87,8 +87,6 @@ interface PendingRemoval {
 	done: (error?: unknown) => void;
 }
 
-/** Counts since this process started, for tests and the benchmark. */
-export const recordStats = { storeCalls: 0, lostWrites: 0, healed: 0, insertRaces: 0 };
 
 class NodeRecord {
 	private newClaims: PendingClaim[] = [];
@@ -193,14 +191,12 @@ class NodeRecord {
 	private async call<T>(work: (ctx: IExecuteFunctions) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			const startedAt = Date.now();
-			recordStats.storeCalls++;
 			try {
 				return await work(this.ctx);
 			} catch (error) {
 				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) {
 					throw new NodeOperationError(this.ctx.getNode(), error as Error);
 				}
-				recordStats.insertRaces++;
 			} finally {
 				this.recentCallMs.push(Date.now() - startedAt);
 				if (this.recentCallMs.length > RECENT_CALLS) this.recentCallMs.shift();
@@ -235,7 +231,6 @@ class NodeRecord {
 				const found = new Set(processed.map(String));
 				this.decideNew(claims, found, next);
 				this.decideVerified(due, found, next);
-				recordStats.healed += heals.filter((value) => !found.has(value)).length;
 			} catch (error) {
 				// Nothing is sent for these. What they may have written stays: it could as well be the
 				// record of an earlier send, and a record too many only says "already submitted".
@@ -278,7 +273,6 @@ class NodeRecord {
 				for (const claim of verification.claims) claim.resolve(true);
 				continue;
 			}
-			recordStats.lostWrites++;
 			for (const claim of verification.claims) {
 				if (!found.has(claim.previous)) this.cleanup.add(claim.previous);
 				// Recorded by another process meanwhile (on either side of midnight): it sends.
