@@ -12,7 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as image from './actions/image/Image.resource';
 import { submitWithoutCallbackHint } from './actions/common.descriptions';
 import { router } from './actions/router';
-import { resumeOnCallback } from './helpers/wait';
+import { resumeOnCallback } from './wait/waitForResult';
 import * as video from './actions/video/Video.resource';
 
 export class Aifaceswap implements INodeType {
@@ -57,10 +57,13 @@ export class Aifaceswap implements INodeType {
 			...image.description,
 			...video.description,
 		],
-};
+	};
 
-	// The only webhook is the resume URL of a waiting execution, which n8n serves by itself:
-	// there is nothing to register with aifaceswap when the workflow is activated.
+	// The only webhook is the resume URL of a waiting execution (restartWebhook), which n8n serves by
+	// itself: n8n never calls these for it (it leaves restart webhooks out when it activates a
+	// workflow or listens for a test run, in n8n 1.x and 2.x). They are here because n8n's lint
+	// (@n8n/community-nodes/webhook-lifecycle-complete, part of the verification scan) requires
+	// them on every node with a webhook, and there is nothing to register with aifaceswap.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

@@ -51,7 +51,7 @@ export class AifaceswapTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy this node\'s Production URL (above) into the Callback URL of the Aifaceswap node, and activate this workflow. aifaceswap calls that URL from the internet, so the Aifaceswap node refuses one on localhost, a private address or a local name (such as n8n.local or a Docker service name): nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set the WEBHOOK_URL environment variable to that address and restart n8n.',
+					'Copy this node\'s Production URL (above) into the Callback URL of the Aifaceswap node, and publish this workflow (n8n 1.x: activate it). aifaceswap calls that URL from the internet, so the Aifaceswap node refuses one on localhost, a private address or a local name (such as n8n.local or a Docker service name): nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set the WEBHOOK_URL environment variable to that address and restart n8n.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

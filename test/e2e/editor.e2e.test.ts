@@ -233,3 +233,59 @@ test('the trigger from "What triggers this workflow?": its events listed, its UR
 	await shot('11-trigger-urls');
 	expect(await text(ndv())).toMatch(/\/webhook\/[0-9a-f-]{36}\/task_callback/);
 });
+
+describe('a swap\'s editor shows only what acts', () => {
+	/** The names the Options collection offers under its "Add Option" button (n8n 2.x: a dropdown menu, 1.x: a select). */
+	async function offeredOptions(): Promise<string[]> {
+		await ndv().locator('[data-test-id^="collection-parameter-add"]').filter({ visible: true }).first().click();
+		const list = page.locator('[role=menuitem], [role=option], .el-select-dropdown__item').filter({ visible: true });
+		await list.first().waitFor({ state: 'visible' });
+		const names = (await list.allInnerTexts()).map((name) => name.trim()).filter((name) => name !== '');
+		await page.keyboard.press('Escape');
+		await ndv().waitFor({ state: 'visible' });
+		return names;
+	}
+
+	const WAIT_ONLY = ['Download Result', 'Wait Limit (Minutes)'];
+
+	test('Submit Only offers Concurrency and none of the Wait for Result options; Wait for Result the reverse', async () => {
+		await openWhatHappensNext();
+		await addAction('Swap a face in an image', 'face swap');
+		const submitOnly = await offeredOptions();
+		await shot('12-options-submit-only');
+		expect(submitOnly).toEqual(expect.arrayContaining(['Concurrency', 'Max Credits', 'Skip Already Submitted', 'Value to Dedupe On']));
+		for (const name of WAIT_ONLY) expect(submitOnly).not.toContain(name);
+
+		await ndv().getByTestId('parameter-input-resultMode').click();
+		await page.getByRole('option', { name: 'Wait for Result' }).click();
+		await page.waitForTimeout(300);
+		const wait = await offeredOptions();
+		await shot('13-options-wait-for-result');
+		expect(wait).toEqual(expect.arrayContaining([...WAIT_ONLY, 'Max Credits', 'Skip Already Submitted']));
+		expect(wait).not.toContain('Concurrency');
+	});
+
+	test('Result Mode takes no expression (one value per run); its description says so', async () => {
+		const resultMode = ndv().getByTestId('parameter-item').filter({ has: page.getByTestId('parameter-input-resultMode') });
+		await resultMode.hover();
+		await shot('14-result-mode');
+		expect(await text(resultMode)).not.toMatch(/Expression/);
+		const sourceUrl = ndv().getByTestId('parameter-item').filter({ has: page.getByTestId('parameter-input-sourceImageUrl') });
+		await sourceUrl.hover();
+		// A field that takes expressions shows n8n's Fixed / Expression switch on hover.
+		expect(await text(sourceUrl)).toMatch(/Expression/);
+	});
+
+	test('Duration (Seconds) cannot be set to 0, which the node refuses', async () => {
+		await openWhatHappensNext();
+		await addAction('Swap a face in a video', 'face swap');
+		await ndv().getByTestId('parameter-input-durationSource').click();
+		await page.getByRole('option', { name: 'Manual' }).click();
+		const duration = ndv().getByTestId('parameter-input-duration').locator('input');
+		await duration.fill('0');
+		await duration.blur();
+		await page.waitForTimeout(300);
+		await shot('15-duration-minimum');
+		expect(Number(await duration.inputValue())).toBeGreaterThan(0);
+	});
+});

@@ -36,7 +36,7 @@ describe('image: swapFace', () => {
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -64,7 +64,7 @@ describe('image: swapFace', () => {
 			face_image: { fileName: 'face.jpg', mimeType: 'image/jpeg', size: FACE_JPEG.length, sha256: sha256(FACE_JPEG) },
 		});
 		expect(request.body).toEqual({ webhook: CALLBACK_URL });
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false });
 	});
 
 	test('one binary and one URL image: the URL goes as a text field of the multipart body', async () => {
@@ -133,6 +133,6 @@ describe('image: swapMultipleFaces', () => {
 			index: [2, 0],
 			webhook: CALLBACK_URL,
 		});
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false });
 	});
 });

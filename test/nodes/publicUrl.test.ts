@@ -4,7 +4,7 @@
  * are sent. Real n8n-core runs against the mock API: the public Base URL is
  * `http://api.aifaceswap.test:<mock port>`, a name the test maps to loopback (support/public-host).
  */
-import { unreachableFromInternet } from '../../nodes/Aifaceswap/helpers/publicUrl';
+import { unreachableFromInternet } from '../../nodes/Aifaceswap/inputs/publicUrl';
 import { CALLBACK_URL, FACE_URL, PHOTO_PNG, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import { mp4 } from '../support/mp4';

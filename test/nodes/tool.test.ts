@@ -7,7 +7,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
 import { MODEL_INPUTS, NOT_FOR_MODELS, notForModelsMessage, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/tool.descriptions';
-import { TOOL_MAX_CREDITS } from '../../nodes/Aifaceswap/helpers/credits';
+import { TOOL_MAX_CREDITS } from '../../nodes/Aifaceswap/pricing/credits';
 import { FACE_URL, PHOTO_PNG, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import { runAifaceswap } from '../support/n8n';

@@ -92,7 +92,8 @@ test('a fourth reference that got past n8n is refused by the node itself', async
 		getNodeParameter: (name: string) => parameters[name],
 		getInputData: () => [{ json: {} }],
 	};
-	await expect(execute.call(context as never, 0)).rejects.toThrow(
+	const run = { api: { baseUrl: async () => 'https://aifaceswap.io' }, resultMode: 'submit' };
+	await expect(execute.call(context as never, 0, run as never)).rejects.toThrow(
 		/^References \(references\) has 4 entries, but aifaceswap swaps at most 3 faces in a video\.$/,
 	);
 });

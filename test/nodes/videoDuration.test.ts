@@ -1,6 +1,6 @@
 /** The MP4 / MOV length reader on byte layouts built here, read through an in-memory ByteReader. */
-import type { ByteReader } from '../../nodes/Aifaceswap/helpers/videoDuration';
-import { readVideoDuration } from '../../nodes/Aifaceswap/helpers/videoDuration';
+import type { ByteReader } from '../../nodes/Aifaceswap/video/mp4Duration';
+import { readVideoDuration } from '../../nodes/Aifaceswap/video/mp4Duration';
 import { box, mp4 } from '../support/mp4';
 
 /** Serves `bytes` like range requests do, and counts what was read. */

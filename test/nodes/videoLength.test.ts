@@ -81,5 +81,5 @@ test('a server that ignores Range is not read to the end', async () => {
 test('an unreachable host: a clear error, nothing sent', async () => {
 	const result = await run({ ...swap('x.mp4'), sourceVideoUrl: 'http://127.0.0.1:9/x.mp4' }, true);
 	expect(api.apiRequests()).toHaveLength(0);
-	expect((result.output?.[0].json as { error: string }).error).toMatch(/n8n could not download it \(connection refused\)/);
+	expect((result.output?.[0].json as { error: string }).error).toMatch(/n8n could not download it \(the connection was refused\)/);
 });

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
-import { today } from '../../nodes/Aifaceswap/submissions/nodeRecord';
-import { recordKey } from '../../nodes/Aifaceswap/submissions/recordKey';
+import { today } from '../../nodes/Aifaceswap/submissions/submissionRecord';
+import { submissionKey } from '../../nodes/Aifaceswap/submissions/submissionKey';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import type { N8nProcess } from '../support/queue-stack';
 import { QueueStack } from '../support/queue-stack';
@@ -148,7 +148,7 @@ test('one-item executions at once on both workers: 60 swaps, then the same 60 ag
 	expect(sendsPerUrl().size).toBe(90);
 	expect(sentTwice).toEqual([]);
 	// every swap's record is in Postgres (a later replay on any worker finds it), after the heal
-	const recorded = (source: string) => md5(`${recordKey('faceswap', { source_image: source, face_image: FACE_URL }, { kind: 'none' }, '')}@${today()}`);
+	const recorded = (source: string) => md5(`${submissionKey('faceswap', { source_image: source, face_image: FACE_URL }, { kind: 'none' }, '')}@${today()}`);
 	const missing = () => [...swaps, ...pairs].filter((source) => !recordRows(id)[0].data.includes(recorded(source)));
 	await until('every swap recorded', () => (missing().length === 0 ? true : undefined), 20_000);
 	process.stdout.write(`queue mode: ${recordRows(id)[0].data.length} values in the node's row for 90 swaps\n`);

@@ -1,10 +1,13 @@
-import type { INodeProperties, NodeHint } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, NodeHint } from 'n8n-workflow';
 
-import type { ImageParameters } from '../helpers/inputs';
+import type { ImageParameters } from '../inputs/images';
+import { named, PARAMETERS } from '../inputs/parameters';
+import type { ParameterRef } from '../inputs/validation';
 import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/download';
-import { TOOL_MAX_CREDITS } from '../helpers/credits';
-import { DEFAULT_WAIT_MINUTES } from '../helpers/wait';
+import { TOOL_MAX_CREDITS } from '../pricing/credits';
+import { DEFAULT_WAIT_MINUTES } from '../wait/waitForResult';
 import type { ModelInput } from './tool.descriptions';
+import { withDisplay } from './displayOptions';
 import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
 
 const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
@@ -66,22 +69,20 @@ export function imageInputFields(options: {
 
 /** A required URL; in the AI Agent tool the model's to give (`modelInput`), if the operation is a model's to use. */
 export function urlField(options: {
-	displayName: string;
-	name: string;
+	parameter: ParameterRef;
 	description: string;
 	placeholder: string;
 	modelInput?: ModelInput;
 }): INodeProperties[] {
-	const { modelInput, ...field } = options;
-	const property: INodeProperties = { ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
+	const { modelInput, parameter, ...field } = options;
+	const property: INodeProperties = { ...named(parameter), ...field, type: 'string', default: '', required: true, hint: PUBLIC_URL_HINT };
 	return modelInput ? fillableByModel(property, modelInput) : [property];
 }
 
 /** Where a video swap's length (what aifaceswap bills by) comes from, and the entered length. */
 export const durationFields: INodeProperties[] = [
 	{
-		displayName: 'Duration Source',
-		name: 'durationSource',
+		...named(PARAMETERS.durationSource),
 		type: 'options',
 		options: [
 			{
@@ -95,10 +96,10 @@ export const durationFields: INodeProperties[] = [
 		description: 'Where the length of the video comes from. aifaceswap charges by the second of the length sent.',
 	},
 	{
-		displayName: 'Duration (Seconds)',
-		name: 'duration',
+		...named(PARAMETERS.duration),
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 2 },
+		// The smallest value the node takes (it refuses 0): the editor cannot be set to a refused value.
+		typeOptions: { minValue: 0.01, numberPrecision: 2 },
 		default: 5,
 		required: true,
 		description:
@@ -108,8 +109,7 @@ export const durationFields: INodeProperties[] = [
 ];
 
 export const enhanceField: INodeProperties = {
-	displayName: 'Enhance',
-	name: 'enhance',
+	...named(PARAMETERS.enhance),
 	type: 'options',
 	options: [
 		{ name: 'None', value: 0, description: 'No face enhancement (cheapest)' },
@@ -124,14 +124,18 @@ export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 20;
 
 /** How many items' requests are in flight at once (read from the first item: one value per run). */
-export const concurrencyOption: INodeProperties = {
+const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 	default: DEFAULT_CONCURRENCY,
-	description: `How many items are sent to aifaceswap at the same time (1 to ${MAX_CONCURRENCY}). Output order stays the input order. When the API answers "too many requests", all of them pause together.`,
+	description: `How many items are sent to aifaceswap at the same time (1 to ${MAX_CONCURRENCY}), one value for the whole run. Output order stays the input order. When the API answers "too many requests", all of them pause together.`,
 };
+
+/** An option of the swaps' Options collection that acts only in Wait for Result (`/`: a parameter outside the collection). */
+const ONLY_IN_WAIT_MODE: IDisplayOptions = { show: { '/resultMode': ['wait'] } };
+const NOT_IN_WAIT_MODE: IDisplayOptions = { hide: { '/resultMode': ['wait'] } };
 
 /** The Options of the two extract operations: only how many items run at once. */
 export const requestOptionsField: INodeProperties = {
@@ -143,8 +147,16 @@ export const requestOptionsField: INodeProperties = {
 	options: [concurrencyOption],
 };
 
-/** The Options of the four swaps; `maxCredits`: the default of Max Credits (0: no limit), set from the start when above 0. */
-function swapOptionsField(maxCredits: number): INodeProperties {
+/**
+ * The Options of the four swaps. The node's show each option only in the result mode it acts in;
+ * the tool variant (`forTool`), which has no Wait for Result, has no wait options, and its Max
+ * Credits defaults to a budget per call (TOOL_MAX_CREDITS), set from the start.
+ */
+function swapOptionsField(forTool: boolean): INodeProperties {
+	const maxCredits = forTool ? TOOL_MAX_CREDITS : 0;
+	const waitOptions = forTool
+		? []
+		: [downloadResultOption(), allowedDownloadHostsOption, maxDownloadSizeOption].map((option) => withDisplay(option, ONLY_IN_WAIT_MODE));
 	const field: INodeProperties = {
 		displayName: 'Options',
 		name: 'options',
@@ -152,9 +164,7 @@ function swapOptionsField(maxCredits: number): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			downloadResultOption(' (Wait for Result mode)'),
-			allowedDownloadHostsOption,
-			maxDownloadSizeOption,
+			...waitOptions,
 			{
 				displayName: 'Max Credits',
 				name: 'maxCredits',
@@ -183,19 +193,23 @@ function swapOptionsField(maxCredits: number): INodeProperties {
 				description:
 					'What makes two requests the same for Skip Already Submitted. Empty: the request itself (its URLs and settings). Set it, usually to an expression, when input URLs change on every run (signed S3, Google Drive or Airtable links): requests with the same value and operation are then sent once.',
 			},
-			{
-				...concurrencyOption,
-				description: `${concurrencyOption.description} Submit Only mode (Wait for Result sends one item).`,
-			},
-			{
-				displayName: 'Wait Limit (Minutes)',
-				name: 'waitLimit',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_WAIT_MINUTES,
-				description:
-					'Wait for Result mode: how long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true. 0 means no limit.',
-			},
+			forTool ? concurrencyOption : withDisplay(concurrencyOption, NOT_IN_WAIT_MODE),
+			...(forTool
+				? []
+				: [
+						withDisplay(
+							{
+								displayName: 'Wait Limit (Minutes)',
+								name: 'waitLimit',
+								type: 'number',
+								typeOptions: { minValue: 0 },
+								default: DEFAULT_WAIT_MINUTES,
+								description:
+									'How long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true, and a result that comes later is not received. 0 means no limit.',
+							},
+							ONLY_IN_WAIT_MODE,
+						),
+					]),
 		],
 	};
 	return maxCredits > 0 ? { ...field, default: { maxCredits } } : field;
@@ -220,9 +234,10 @@ export const submitWithoutCallbackHint: NodeHint = {
 export const resultFields: INodeProperties[] = [
 	// Not in the AI Agent tool: a tool call must answer the model, and a paused execution does not.
 	notInTool({
-		displayName: 'Result Mode',
-		name: 'resultMode',
+		...named(PARAMETERS.resultMode),
 		type: 'options',
+		// How the whole run goes (a batch, or one item that pauses): one value, not one per item.
+		noDataExpression: true,
 		options: [
 			{
 				name: 'Submit Only',
@@ -238,6 +253,7 @@ export const resultFields: INodeProperties[] = [
 			},
 		],
 		default: 'submit',
+		description: 'How the result comes back. Applies to the whole run: it cannot be an expression.',
 	}),
 	{
 		displayName:
@@ -248,8 +264,7 @@ export const resultFields: INodeProperties[] = [
 		displayOptions: { show: { resultMode: ['wait'] } },
 	},
 	{
-		displayName: 'Callback URL',
-		name: 'webhookUrl',
+		...named(PARAMETERS.callbackUrl),
 		type: 'string',
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
@@ -258,6 +273,6 @@ export const resultFields: INodeProperties[] = [
 		displayOptions: { hide: { resultMode: ['wait'] } },
 	},
 	// The tool variant's Max Credits defaults to a budget per call; the node's to no limit.
-	notInTool(swapOptionsField(0)),
-	onlyInTool(swapOptionsField(TOOL_MAX_CREDITS)),
+	notInTool(swapOptionsField(false)),
+	onlyInTool(swapOptionsField(true)),
 ];

@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { TOOL_MAX_CREDITS } from '../helpers/credits';
+import { TOOL_MAX_CREDITS } from '../pricing/credits';
+import { withDisplay } from './displayOptions';
 
 /**
  * The node as an AI Agent's tool ("Aifaceswap Tool", n8n's `usableAsTool`). n8n shows a property to
@@ -11,14 +12,6 @@ import { TOOL_MAX_CREDITS } from '../helpers/credits';
 
 const IN_TOOL: IDisplayOptions = { show: { '@tool': [true] } };
 const NOT_IN_TOOL: IDisplayOptions = { hide: { '@tool': [true] } };
-
-function withDisplay(property: INodeProperties, extra: IDisplayOptions): INodeProperties {
-	const { show, hide } = property.displayOptions ?? {};
-	const displayOptions: IDisplayOptions = {};
-	if (show || extra.show) displayOptions.show = { ...show, ...extra.show };
-	if (hide || extra.hide) displayOptions.hide = { ...hide, ...extra.hide };
-	return { ...property, displayOptions };
-}
 
 /** Shown on the node, hidden in its tool variant. */
 export function notInTool(property: INodeProperties): INodeProperties {
@@ -87,7 +80,7 @@ const BUDGET = `It refuses, with an error and without spending anything, a task 
 const LATER =
 	'The result is not returned: it is made in the background and delivered later to the Callback URL set on this tool (an Aifaceswap Trigger workflow) or shown in the aifaceswap.io account. Do not wait for it or call again to get it.';
 const ONCE =
-	'Calling again with the same inputs within 24 hours sends nothing and returns alreadySubmitted: true. On bad input it returns an error and spends nothing.';
+	'Calling again with the same inputs within 24 to 48 hours sends nothing and returns alreadySubmitted: true. On bad input it returns an error and spends nothing.';
 
 export const TOOL_DESCRIPTIONS = {
 	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: 2) and estimatedCredits. ${BUDGET} ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { nodeRecord, today } from './nodeRecord';
+import { submissionRecordOf, today } from './submissionRecord';
 
 /**
- * At most one task per request: before a swap request leaves, its key (see `recordKey`) is
- * claimed in the node's submission record (`nodeRecord`), which every execution, worker and re-run
+ * At most one task per request: before a swap request leaves, its key (see `submissionKey`) is
+ * claimed in the node's submission record (`submissionRecordOf`), which every execution, worker and re-run
  * of the node shares. A request recorded in the last 24 to 48 hours is not sent again.
  *
  * In this process, identical requests in flight at the same time are decided once: the first
@@ -16,18 +16,20 @@ import { nodeRecord, today } from './nodeRecord';
 /** How a claim of this process ended, for identical requests that come later. */
 type Outcome = { taskId: string | undefined } | 'sendAgain';
 
-interface KnownOutcome {
+/** A claim made in this process: its day, and how it ends (once its request was answered). */
+interface ClaimInProcess {
 	day: number;
 	outcome: Promise<Outcome>;
 }
 
-const KNOWN_LIMIT = 10_000;
-const known = new Map<string, KnownOutcome>();
+const CLAIMS_KEPT = 10_000;
+/** This process's latest claims by workflow, node and submission key (the oldest dropped first). */
+const claimsInProcess = new Map<string, ClaimInProcess>();
 
-function remember(processKey: string, entry: KnownOutcome): void {
-	known.delete(processKey);
-	known.set(processKey, entry);
-	if (known.size > KNOWN_LIMIT) known.delete(known.keys().next().value as string);
+function remember(processKey: string, entry: ClaimInProcess): void {
+	claimsInProcess.delete(processKey);
+	claimsInProcess.set(processKey, entry);
+	if (claimsInProcess.size > CLAIMS_KEPT) claimsInProcess.delete(claimsInProcess.keys().next().value as string);
 }
 
 /** A request this item may send: report how it ended. */
@@ -59,7 +61,7 @@ export async function claimSubmission(
 	const processKey = `${ctx.getWorkflow().id ?? ''}/${node.id}/${key}`;
 	for (;;) {
 		const day = today();
-		const earlier = known.get(processKey);
+		const earlier = claimsInProcess.get(processKey);
 		if (earlier && earlier.day >= day - 1) {
 			const outcome = await earlier.outcome;
 			if (outcome === 'sendAgain') continue;
@@ -67,17 +69,17 @@ export async function claimSubmission(
 		}
 
 		let settle: (outcome: Outcome) => void = () => undefined;
-		const entry: KnownOutcome = { day, outcome: new Promise<Outcome>((resolve) => (settle = resolve)) };
+		const entry: ClaimInProcess = { day, outcome: new Promise<Outcome>((resolve) => (settle = resolve)) };
 		remember(processKey, entry);
 		const sendAgain = () => {
-			if (known.get(processKey) === entry) known.delete(processKey);
+			if (claimsInProcess.get(processKey) === entry) claimsInProcess.delete(processKey);
 			settle('sendAgain');
 		};
 
 		// The node's record is looked up at each use: an idle one is dropped and made anew.
 		let won: boolean;
 		try {
-			won = await nodeRecord(ctx).claim(ctx, key, day);
+			won = await submissionRecordOf(ctx).claim(ctx, key, day);
 		} catch (error) {
 			sendAgain();
 			throw new NodeOperationError(
@@ -86,7 +88,7 @@ export async function claimSubmission(
 				{
 					itemIndex,
 					description:
-						'The node records each request so that a re-run never sends (and charges) it twice. Turn off "Skip Already Submitted" in Options to send without that record.',
+						'The node records each request so that a re-run never sends (and charges) it twice. Turn off "Skip Already Submitted" in Options to send without the submission record.',
 				},
 			);
 		}
@@ -97,15 +99,15 @@ export async function claimSubmission(
 		return {
 			sent: (taskId) => {
 				settle({ taskId });
-				nodeRecord(ctx).healLater(ctx, key, day);
+				submissionRecordOf(ctx).healLater(ctx, key, day);
 			},
 			mayExist: () => {
 				settle({ taskId: undefined });
-				nodeRecord(ctx).healLater(ctx, key, day);
+				submissionRecordOf(ctx).healLater(ctx, key, day);
 			},
 			notSent: async () => {
 				try {
-					await nodeRecord(ctx).remove(ctx, key, day);
+					await submissionRecordOf(ctx).remove(ctx, key, day);
 					return true;
 				} catch {
 					return false;

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { facesOutput } from '../../helpers/faces';
-import type { ImageParameters } from '../../helpers/inputs';
-import { readImage } from '../../helpers/inputs';
-import { apiRequest } from '../../transport';
+import type { ImageParameters } from '../../inputs/images';
+import { readImage } from '../../inputs/images';
+import { encodeBody } from '../../inputs/requestBody';
+import { facesOutput } from '../../output/facesOutput';
 import { imageInputFields, requestOptionsField } from '../common.descriptions';
+import type { Run } from '../run';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const image: ImageParameters = {
@@ -32,8 +33,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const img = await readImage(this, itemIndex, image);
-	const data = await apiRequest.call(this, 'extract_face', { img }, itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+	const img = await readImage(this, itemIndex, run.api, image);
+	const data = await run.api.request('extract_face', encodeBody({ img }), itemIndex);
 	return facesOutput(this, itemIndex, data.faces, data.points);
 }

@@ -1,22 +1,24 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { CREDITS } from '../../helpers/credits';
-import type { ImageParameters } from '../../helpers/inputs';
-import { readImage } from '../../helpers/inputs';
-import { sendSwap } from '../../helpers/swap';
+import type { ImageParameters } from '../../inputs/images';
+import { readImage } from '../../inputs/images';
+import { PARAMETERS } from '../../inputs/parameters';
+import { CREDITS } from '../../pricing/credits';
+import { sendSwap } from '../../swap/sendSwap';
 import { imageInputFields, resultFields } from '../common.descriptions';
+import type { Run } from '../run';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const sourceImage: ImageParameters = {
 	input: 'sourceImageInput',
-	url: { label: 'Source Image URL', name: 'sourceImageUrl' },
+	url: PARAMETERS.sourceImageUrl,
 	binaryProperty: { label: 'Source Image Binary Property', name: 'sourceImageBinaryProperty' },
 };
 
 const faceImage: ImageParameters = {
 	input: 'faceImageInput',
-	url: { label: 'Face Image URL', name: 'faceImageUrl' },
+	url: PARAMETERS.faceImageUrl,
 	binaryProperty: { label: 'Face Image Binary Property', name: 'faceImageBinaryProperty' },
 };
 
@@ -46,12 +48,12 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	return await sendSwap.call(this, itemIndex, {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+	return await sendSwap(this, itemIndex, run, {
 		endpoint: 'faceswap',
-		body: {
-			source_image: await readImage(this, itemIndex, sourceImage),
-			face_image: await readImage(this, itemIndex, faceImage),
+		fields: {
+			source_image: await readImage(this, itemIndex, run.api, sourceImage),
+			face_image: await readImage(this, itemIndex, run.api, faceImage),
 		},
 		estimatedCredits: CREDITS.imageSwap,
 	});

@@ -1,23 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { CREDITS } from '../../helpers/credits';
-import { sendSwap } from '../../helpers/swap';
-import { requirePublicHttpUrl } from '../../helpers/publicUrl';
-import { asNumber, invalidParameter } from '../../helpers/validation';
+import { named, PARAMETERS } from '../../inputs/parameters';
+import { requirePublicHttpUrl } from '../../inputs/publicUrl';
+import { asNumber, invalidParameter } from '../../inputs/validation';
+import { CREDITS } from '../../pricing/credits';
+import { sendSwap } from '../../swap/sendSwap';
 import { resultFields, urlField } from '../common.descriptions';
+import type { Run } from '../run';
 import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	...urlField({
-		displayName: 'Source Image URL',
-		name: 'sourceImageUrl',
+		parameter: PARAMETERS.sourceImageUrl,
 		placeholder: 'https://example.com/group-photo.jpg',
 		description: 'The photo with several faces; run Extract Faces on it first to learn their indexes',
 	}),
 	{
-		displayName: 'Faces',
-		name: 'faces',
+		...named(PARAMETERS.faces),
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Face',
@@ -66,16 +66,17 @@ interface FaceEntry {
 	faceImageUrl?: string;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
 	const sourceImage = await requirePublicHttpUrl(
 		this,
 		itemIndex,
-		{ label: 'Source Image URL', name: 'sourceImageUrl' },
-		this.getNodeParameter('sourceImageUrl', itemIndex),
+		run.api,
+		PARAMETERS.sourceImageUrl,
+		this.getNodeParameter(PARAMETERS.sourceImageUrl.name, itemIndex),
 	);
 	const { face: entries = [] } = this.getNodeParameter('faces', itemIndex, {}) as { face?: FaceEntry[] };
 	if (entries.length === 0) {
-		throw invalidParameter(this, itemIndex, { label: 'Faces', name: 'faces' }, 'is empty: add at least one face to swap.');
+		throw invalidParameter(this, itemIndex, PARAMETERS.faces, 'is empty: add at least one face to swap.');
 	}
 	const seen = new Set<number>();
 	const faceImages: string[] = [];
@@ -95,14 +96,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			await requirePublicHttpUrl(
 				this,
 				itemIndex,
+				run.api,
 				{ label: `Faces > Face ${position + 1} > Face Image URL`, name: `faces.face[${position}].faceImageUrl` },
 				entry.faceImageUrl,
 			),
 		);
 	}
-	return await sendSwap.call(this, itemIndex, {
+	return await sendSwap(this, itemIndex, run, {
 		endpoint: 'multi_faceswap',
-		body: { source_image: sourceImage, face_image: faceImages, index: indexes },
+		fields: { source_image: sourceImage, face_image: faceImages, index: indexes },
 		estimatedCredits: CREDITS.multipleImageSwap,
 	});
 }

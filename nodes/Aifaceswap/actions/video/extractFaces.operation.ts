@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { facesOutput } from '../../helpers/faces';
-import { readBase64Image } from '../../helpers/inputs';
-import { apiRequest } from '../../transport';
+import { named, PARAMETERS } from '../../inputs/parameters';
+import { readBase64Image } from '../../inputs/images';
+import { encodeBody } from '../../inputs/requestBody';
+import { facesOutput } from '../../output/facesOutput';
 import { requestOptionsField } from '../common.descriptions';
+import type { Run } from '../run';
 import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
@@ -20,8 +22,7 @@ const properties: INodeProperties[] = [
 		description: 'Where the video frame comes from. Take a frame that shows every face you want to swap.',
 	},
 	{
-		displayName: 'Frame Binary Property',
-		name: 'frameBinaryProperty',
+		...named(PARAMETERS.frameBinaryProperty),
 		type: 'string',
 		default: 'data',
 		required: true,
@@ -29,8 +30,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { frameInput: ['binary'] } },
 	},
 	{
-		displayName: 'Frame Base64',
-		name: 'frameBase64',
+		...named(PARAMETERS.frameBase64),
 		type: 'string',
 		typeOptions: { rows: 3 },
 		default: '',
@@ -50,13 +50,13 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
 	const input = this.getNodeParameter('frameInput', itemIndex) as 'binary' | 'base64';
 	const value = this.getNodeParameter(input === 'binary' ? 'frameBinaryProperty' : 'frameBase64', itemIndex) as string;
 	const base64Img = await readBase64Image(this, itemIndex, input, value, {
-		base64: { label: 'Frame Base64', name: 'frameBase64' },
-		binaryProperty: { label: 'Frame Binary Property', name: 'frameBinaryProperty' },
+		base64: PARAMETERS.frameBase64,
+		binaryProperty: PARAMETERS.frameBinaryProperty,
 	});
-	const data = await apiRequest.call(this, 'extract_base64_face', { base64_img: base64Img }, itemIndex);
+	const data = await run.api.request('extract_base64_face', encodeBody({ base64_img: base64Img }), itemIndex);
 	return facesOutput(this, itemIndex, data.pos, data.points);
 }

@@ -1,24 +1,24 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { videoSwapCredits } from '../../helpers/credits';
-import { sendSwap } from '../../helpers/swap';
-import { requirePublicHttpUrl } from '../../helpers/publicUrl';
-import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
+import { PARAMETERS } from '../../inputs/parameters';
+import { requirePublicHttpUrl } from '../../inputs/publicUrl';
+import { videoSwapCredits } from '../../pricing/credits';
+import { sendSwap } from '../../swap/sendSwap';
+import { readVideoSettings, videoDuration } from '../../video/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
+import type { Run } from '../run';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 const properties: INodeProperties[] = [
 	...urlField({
-		displayName: 'Source Video URL',
-		name: 'sourceVideoUrl',
+		parameter: PARAMETERS.sourceVideoUrl,
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video whose face is replaced',
 		modelInput: MODEL_INPUTS.targetVideoUrl,
 	}),
 	...urlField({
-		displayName: 'Face Image URL',
-		name: 'faceImageUrl',
+		parameter: PARAMETERS.faceImageUrl,
 		placeholder: 'https://example.com/face.jpg',
 		description: 'The face to put into the video',
 		modelInput: MODEL_INPUTS.faceImageUrl,
@@ -34,19 +34,20 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const video = await readVideoSettings(this, itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+	const video = await readVideoSettings(this, itemIndex, run.api);
 	const { sourceVideo, enhance } = video;
 	const faceImage = await requirePublicHttpUrl(
 		this,
 		itemIndex,
-		{ label: 'Face Image URL', name: 'faceImageUrl' },
-		this.getNodeParameter('faceImageUrl', itemIndex),
+		run.api,
+		PARAMETERS.faceImageUrl,
+		this.getNodeParameter(PARAMETERS.faceImageUrl.name, itemIndex),
 	);
 	const duration = await videoDuration(this, itemIndex, video);
-	return await sendSwap.call(this, itemIndex, {
+	return await sendSwap(this, itemIndex, run, {
 		endpoint: 'video_faceswap',
-		body: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
+		fields: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
 		estimatedCredits: videoSwapCredits(duration, enhance),
 		output: { duration },
 	});

@@ -1,34 +1,34 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { multipleVideoSwapCredits } from '../../helpers/credits';
-import { readBase64Image } from '../../helpers/inputs';
-import { sendSwap } from '../../helpers/swap';
-import { requirePublicHttpUrl } from '../../helpers/publicUrl';
-import { invalidParameter } from '../../helpers/validation';
-import { readVideoSettings, videoDuration } from '../../helpers/videoSettings';
+import { named, PARAMETERS } from '../../inputs/parameters';
+import { readBase64Image } from '../../inputs/images';
+import { requirePublicHttpUrl } from '../../inputs/publicUrl';
+import { invalidParameter } from '../../inputs/validation';
+import { multipleVideoSwapCredits } from '../../pricing/credits';
+import { sendSwap } from '../../swap/sendSwap';
+import { readVideoSettings, videoDuration } from '../../video/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
+import type { Run } from '../run';
 import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
 
 const properties: INodeProperties[] = [
 	...urlField({
-		displayName: 'Source Video URL',
-		name: 'sourceVideoUrl',
+		parameter: PARAMETERS.sourceVideoUrl,
 		placeholder: 'https://example.com/clip.mp4',
 		description: 'The video with the faces to replace',
 	}),
 	{
-		displayName: 'References',
-		name: 'references',
+		...named(PARAMETERS.references),
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true, maxAllowedFields: MAX_REFERENCES },
 		placeholder: 'Add Reference',
 		default: {},
 		required: true,
 		description:
-			'Up to 3 faces to replace: each pairs a face cut from a video frame (use Extract Faces From Video Frame for its box) with the new face',
+			'Up to 3 faces to replace: each pairs a face cut from a video frame (Extract Faces From Frame gives its box) with the new face',
 		options: [
 			{
 				displayName: 'Reference',
@@ -94,13 +94,13 @@ interface ReferenceEntry {
 	faceImageUrl?: string;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const video = await readVideoSettings(this, itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+	const video = await readVideoSettings(this, itemIndex, run.api);
 	const { sourceVideo, enhance } = video;
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
 		reference?: ReferenceEntry[];
 	};
-	const referencesRef = { label: 'References', name: 'references' };
+	const referencesRef = PARAMETERS.references;
 	if (entries.length === 0) {
 		throw invalidParameter(this, itemIndex, referencesRef, 'is empty: add at least one face reference.');
 	}
@@ -130,15 +130,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const faceUrl = await requirePublicHttpUrl(
 			this,
 			itemIndex,
+			run.api,
 			{ label: `${label} > Face Image URL`, name: `${name}.faceImageUrl` },
 			entry.faceImageUrl,
 		);
 		refInfo.push({ face_ref: faceRef, face_url: faceUrl });
 	}
 	const duration = await videoDuration(this, itemIndex, video);
-	return await sendSwap.call(this, itemIndex, {
+	return await sendSwap(this, itemIndex, run, {
 		endpoint: 'multi_video_faceswap',
-		body: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
+		fields: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
 		estimatedCredits: multipleVideoSwapCredits(refInfo.length, duration, enhance),
 		output: { duration },
 	});

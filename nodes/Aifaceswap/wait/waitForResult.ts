@@ -8,9 +8,9 @@ import type {
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { callbackRequestProblem, parseTaskCallback } from '../../shared/callback';
-import { asNodeError, errorItem } from './errors';
 import type { DownloadSettings } from '../../shared/download';
 import { downloadResultFile } from '../../shared/download';
+import { asNodeError, errorItem } from '../output/itemErrors';
 
 export const DEFAULT_WAIT_MINUTES = 60;
 
@@ -26,7 +26,7 @@ interface WaitOptions extends DownloadSettings {
  */
 export async function submitAndWait(
 	this: IExecuteFunctions,
-	submit: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>,
+	submit: (itemIndex: number) => Promise<INodeExecutionData>,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length !== 1) {
@@ -41,14 +41,15 @@ export async function submitAndWait(
 	}
 	let submitted: INodeExecutionData;
 	try {
-		submitted = await submit.call(this, 0);
+		submitted = await submit(0);
 	} catch (error) {
 		if (this.continueOnFail()) return [[errorItem(error as Error, 0)]];
 		throw asNodeError(this.getNode(), error, 0);
 	}
 	if (submitted.json.alreadySubmitted === true) {
-		// Sent before by another execution: its callback went to that execution, so there is nothing to wait for.
-		return [[{ json: { ...submitted.json, success: false, resultUrl: '', timedOut: false }, pairedItem: { item: 0 } }]];
+		// Sent before by another execution: its callback went to that execution, so there is nothing
+		// to wait for. The item says so (alreadySubmitted, notice) and claims no result (no `success`).
+		return [[{ json: submitted.json, pairedItem: { item: 0 } }]];
 	}
 	const { waitLimit = DEFAULT_WAIT_MINUTES } = this.getNodeParameter('options', 0, {}) as WaitOptions;
 	const waitTill = waitLimit > 0 ? new Date(Date.now() + waitLimit * 60_000) : WAIT_INDEFINITELY;

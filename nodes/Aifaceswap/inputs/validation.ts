@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { PARAMETERS } from './parameters';
+
 /** A parameter as the user sees it: its display name and its name in saved workflows. */
 export interface ParameterRef {
 	label: string;
@@ -70,7 +72,7 @@ export function requirePositiveDuration(
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			{ label: 'Duration', name: 'duration' },
+			PARAMETERS.duration,
 			`must be a positive number of seconds, got ${shown(value ?? '')}.`,
 			'aifaceswap charges by the second of video, so give the length of the source video.',
 		);
@@ -86,7 +88,7 @@ export function requireEnhance(ctx: IExecuteFunctions, itemIndex: number, value:
 		throw invalidParameter(
 			ctx,
 			itemIndex,
-			{ label: 'Enhance', name: 'enhance' },
+			PARAMETERS.enhance,
 			`must be 0 (none), 1 (up to 1080p) or 2 (up to 2K), got ${shown(value ?? '')}.`,
 		);
 	}

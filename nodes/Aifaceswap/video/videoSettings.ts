@@ -1,11 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { httpRangeReader, VIDEO_READ } from '../transport/rangeReader';
-import type { Enhance } from './validation';
-import { requirePublicHttpUrl } from './publicUrl';
-import { invalidParameter, requireEnhance, requirePositiveDuration } from './validation';
-import { readVideoDuration, VideoDurationError } from './videoDuration';
+import { PARAMETERS } from '../inputs/parameters';
+import type { ApiLocation } from '../inputs/publicUrl';
+import { requirePublicHttpUrl } from '../inputs/publicUrl';
+import type { Enhance } from '../inputs/validation';
+import { invalidParameter, requireEnhance, requirePositiveDuration } from '../inputs/validation';
+import { readVideoDuration, VideoDurationError } from './mp4Duration';
+import { httpRangeReader, VIDEO_READ } from './rangeReader';
 
 /** The settings every video swap has, checked: the source video, the enhance level and the entered length. */
 export interface VideoSettings {
@@ -15,11 +17,9 @@ export interface VideoSettings {
 	manualDuration?: number;
 }
 
-const SOURCE_VIDEO = { label: 'Source Video URL', name: 'sourceVideoUrl' };
-
 /** Reads and checks the video settings; sends nothing. */
-export async function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoSettings> {
-	const sourceVideo = await requirePublicHttpUrl(ctx, itemIndex, SOURCE_VIDEO, ctx.getNodeParameter('sourceVideoUrl', itemIndex));
+export async function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number, api: ApiLocation): Promise<VideoSettings> {
+	const sourceVideo = await requirePublicHttpUrl(ctx, itemIndex, api, PARAMETERS.sourceVideoUrl, ctx.getNodeParameter(PARAMETERS.sourceVideoUrl.name, itemIndex));
 	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex));
 	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as string;
 	if (durationSource === 'manual') {
@@ -27,7 +27,7 @@ export async function readVideoSettings(ctx: IExecuteFunctions, itemIndex: numbe
 		return { sourceVideo, enhance, manualDuration };
 	}
 	if (durationSource !== 'video') {
-		throw invalidParameter(ctx, itemIndex, { label: 'Duration Source', name: 'durationSource' }, `must be "video" or "manual", got "${String(durationSource)}".`);
+		throw invalidParameter(ctx, itemIndex, PARAMETERS.durationSource, `must be "video" or "manual", got "${String(durationSource)}".`);
 	}
 	return { sourceVideo, enhance };
 }

@@ -1,5 +1,6 @@
-import type { Endpoint, RequestBody } from '../transport';
-import { isUploadFile } from '../helpers/inputs';
+import type { RequestFields } from '../inputs/requestBody';
+import { isUploadFile } from '../inputs/requestBody';
+import type { Endpoint } from '../transport';
 
 /**
  * 53 bits of the cyrb53 hash over text (UTF-16 code units) or bytes. Not cryptographic: it only
@@ -40,9 +41,9 @@ function destinationKey(destination: ResultDestination): string {
  * except `webhook` together with where the result goes. An uploaded file counts by its bytes and
  * type, not by its name.
  */
-export function recordKey(
+export function submissionKey(
 	endpoint: Endpoint,
-	body: RequestBody,
+	body: RequestFields,
 	destination: ResultDestination,
 	dedupeValue: string,
 ): string {

@@ -12,9 +12,14 @@ export function errorItem(
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** n8n's own errors pass as they are; anything else becomes a NodeOperationError for the item. */
+/**
+ * The error of an item: n8n's own errors as they are, marked with the item when they do not name
+ * one (the transport's errors know no items); anything else becomes a NodeOperationError.
+ */
 export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	return error instanceof NodeOperationError || error instanceof NodeApiError
-		? error
-		: new NodeOperationError(node, error as Error, { itemIndex });
+	if (!(error instanceof NodeOperationError || error instanceof NodeApiError)) {
+		return new NodeOperationError(node, error as Error, { itemIndex });
+	}
+	error.context.itemIndex ??= itemIndex;
+	return error;
 }

@@ -88,7 +88,7 @@ interface PendingRemoval {
 }
 
 
-class NodeRecord {
+class SubmissionRecord {
 	private newClaims: PendingClaim[] = [];
 	private verifications: Verification[] = [];
 	private heals: string[] = [];
@@ -279,7 +279,7 @@ class NodeRecord {
 				if (found.has(claim.current) || found.has(claim.previous)) claim.resolve(false);
 				// Written again by this call: checked again, a few times at most.
 				else if (++claim.attempts >= MAX_CLAIM_ATTEMPTS) {
-					claim.reject(new Error('other n8n processes kept overwriting the record at the same moment'));
+					claim.reject(new Error('other n8n processes kept overwriting the submission record at the same moment'));
 				} else next.claims.push(claim);
 			}
 		}
@@ -315,14 +315,14 @@ class NodeRecord {
 	}
 }
 
-const records = new Map<string, NodeRecord>();
+const records = new Map<string, SubmissionRecord>();
 
 /** This node's record, shared by every execution of it in this process. */
-export function nodeRecord(ctx: IExecuteFunctions): NodeRecord {
+export function submissionRecordOf(ctx: IExecuteFunctions): SubmissionRecord {
 	const id = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
 	let record = records.get(id);
 	if (!record) {
-		record = new NodeRecord(id, ctx);
+		record = new SubmissionRecord(id, ctx);
 		records.set(id, record);
 	}
 	return record;

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { credentialBaseUrl } from '../transport';
 import type { ParameterRef } from './validation';
 import { invalidParameter, requireHttpUrl } from './validation';
 
@@ -117,6 +116,11 @@ export function isInternetUrl(url: string): boolean {
 	}
 }
 
+/** Where the API is: the credential's Base URL, read when needed. */
+export interface ApiLocation {
+	baseUrl(): Promise<string>;
+}
+
 /** What a URL is for: this decides the advice in the error. */
 export type UrlRole =
 	/** a file aifaceswap downloads; `binaryInput` names the input switch when the file can be uploaded instead */
@@ -173,6 +177,7 @@ function wording(role: UrlRole): { subject: string; todo: string; description: s
 export async function requireReachableByApi(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	api: ApiLocation,
 	parameter: ParameterRef,
 	url: string,
 	role: UrlRole,
@@ -185,7 +190,8 @@ export async function requireReachableByApi(
 	}
 	const problem = unreachableFromInternet(parsed.hostname);
 	if (problem === undefined) return;
-	if (!isInternetUrl(await credentialBaseUrl(ctx))) return;
+	// Read only now: the credential is read when a URL is in question.
+	if (!isInternetUrl(await api.baseUrl())) return;
 	const { subject, todo, description } = wording(role);
 	throw invalidParameter(
 		ctx,
@@ -200,11 +206,12 @@ export async function requireReachableByApi(
 export async function requirePublicHttpUrl(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	api: ApiLocation,
 	parameter: ParameterRef,
 	value: unknown,
 	role: UrlRole = { kind: 'file' },
 ): Promise<string> {
 	const url = requireHttpUrl(ctx, itemIndex, parameter, value);
-	await requireReachableByApi(ctx, itemIndex, parameter, url, role);
+	await requireReachableByApi(ctx, itemIndex, api, parameter, url, role);
 	return url;
 }

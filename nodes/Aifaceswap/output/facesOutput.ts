@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDITS } from './credits';
+import { CREDITS } from '../pricing/credits';
 
 /** One detected face: its index (for the multiple face swaps) and its box in pixels. */
 export interface FaceBox {

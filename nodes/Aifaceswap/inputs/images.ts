@@ -1,22 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ParameterRef } from './validation';
+import type { ApiLocation } from './publicUrl';
 import { requirePublicHttpUrl } from './publicUrl';
+import type { FieldValue, UploadFile } from './requestBody';
 import { invalidParameter, requireBase64 } from './validation';
-
-/** A file read from an n8n binary property, ready to upload as a multipart file field. */
-export interface UploadFile {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
-}
-
-/** What goes into one body field: text (a URL, a number, base64) or an uploaded file. */
-export type FieldValue = string | number | UploadFile;
-
-export function isUploadFile(value: unknown): value is UploadFile {
-	return typeof value === 'object' && value !== null && 'data' in value && 'mimeType' in value;
-}
 
 /** The names of the parameters that together choose one image: URL or binary property. */
 export interface ImageParameters {
@@ -69,6 +57,7 @@ async function readBinaryImage(
 export async function readImage(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	api: ApiLocation,
 	parameters: ImageParameters,
 ): Promise<FieldValue> {
 	const input = ctx.getNodeParameter(parameters.input, itemIndex) as 'url' | 'binary';
@@ -78,7 +67,7 @@ export async function readImage(
 	}
 	const url = ctx.getNodeParameter(parameters.url.name, itemIndex);
 	const binaryInput = { label: `${parameters.url.label.replace(/ URL$/, '')} Input`, name: parameters.input };
-	return await requirePublicHttpUrl(ctx, itemIndex, parameters.url, url, { kind: 'file', binaryInput });
+	return await requirePublicHttpUrl(ctx, itemIndex, api, parameters.url, url, { kind: 'file', binaryInput });
 }
 
 /** An image as base64 text: pasted as text, or read from a binary property and encoded. */

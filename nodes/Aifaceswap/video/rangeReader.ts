@@ -6,8 +6,9 @@
  */
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import type { ByteReader } from '../helpers/videoDuration';
-import { VideoDurationError } from '../helpers/videoDuration';
+import { networkFailureInWords } from '../transport/networkErrors';
+import type { ByteReader } from './mp4Duration';
+import { VideoDurationError } from './mp4Duration';
 
 export const VIDEO_READ = {
 	/** The first read: enough for `ftyp` and, in a faststart file, `moov` and its `mvhd`. */
@@ -17,15 +18,6 @@ export const VIDEO_READ = {
 	/** All reads of one file together. */
 	maxBytes: 1024 * 1024,
 	timeoutMs: 15_000,
-};
-
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ENOTFOUND: 'host name not found',
-	EAI_AGAIN: 'host name not found for now',
-	ECONNRESET: 'connection dropped',
-	ETIMEDOUT: 'timed out',
-	ECONNABORTED: 'timed out',
 };
 
 interface Window {
@@ -83,14 +75,13 @@ export function httpRangeReader(ctx: IExecuteFunctions, url: string): ByteReader
 			timeout: VIDEO_READ.timeoutMs,
 		};
 		let response: IN8nHttpFullResponse | undefined;
-		let failure = '';
+		let failure: unknown;
 		try {
 			response = (await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 		} catch (error) {
-			failure = (error as { code?: string }).code ?? (error as Error).message;
+			failure = error;
 		}
-		// In words, not codes: n8n replaces a message holding a code such as ECONNREFUSED with a generic one.
-		if (!response) throw new VideoDurationError(`n8n could not download it (${NETWORK_FAILURES[failure] ?? 'network error'})`);
+		if (!response) throw new VideoDurationError(`n8n could not download it (${networkFailureInWords(failure)})`);
 		const body = response.body as BodyStream;
 		const status = response.statusCode;
 		if (status === 416) {

@@ -1,0 +1,93 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError, errorItem } from '../output/itemErrors';
+import { ClaimWindow } from '../submissions/claimWindow';
+import { ApiClient } from '../transport';
+import { RunStoppedError } from '../transport/errors';
+import { RequestThrottle } from '../transport/throttle';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
+import type { OperationExecute, Run } from './run';
+
+/**
+ * Runs an operation once per input item (Submit Only, and the operations without a result mode),
+ * up to Concurrency items' requests at a time. Every output item is paired with its input item and
+ * keeps its position; with Continue On Fail a failed item becomes an error item and the other
+ * items still run, so the output has as many items as the input. Without it, the first failed
+ * item stops the run: no later item sends anything, and the error lists the tasks already sent.
+ */
+export async function runBatch(
+	ctx: IExecuteFunctions,
+	execute: OperationExecute,
+	{ asTool }: { asTool: boolean },
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const concurrency = readConcurrency(ctx);
+	// As an AI Agent's tool, a failed item is the model's answer (as n8n 2.x makes it; n8n 1.x
+	// would fail the whole agent), so the model can correct its input.
+	const stopOnFailure = !ctx.continueOnFail() && !asTool;
+	const throttle = new RequestThrottle(ctx.getNode(), concurrency, stopOnFailure);
+	const run: Run = { api: new ApiClient(ctx, throttle), resultMode: 'submit', claimWindow: new ClaimWindow(concurrency) };
+
+	const outputs: INodeExecutionData[] = new Array(items.length);
+	const failures: Array<{ itemIndex: number; error: unknown }> = [];
+	let nextItem = 0;
+	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
+	// requests are in flight (the throttle's limit), as many items are prepared and wait, so a
+	// request leaves the moment a slot frees. Each output goes to its input's slot.
+	const worker = async () => {
+		while (nextItem < items.length && failures.length === 0) {
+			const itemIndex = nextItem++;
+			try {
+				const result = await execute.call(ctx, itemIndex, run);
+				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
+			} catch (error) {
+				if (error instanceof RunStoppedError) continue; // never sent: the run stopped before it
+				if (!stopOnFailure) outputs[itemIndex] = errorItem(error as Error, itemIndex);
+				else {
+					failures.push({ itemIndex, error });
+					throttle.stopAfter(itemIndex);
+				}
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(2 * concurrency, items.length) }, worker));
+
+	if (failures.length > 0) {
+		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+		throw withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs);
+	}
+	return [outputs];
+}
+
+/** Concurrency (`options.concurrency`), read from the first item: one value per run. */
+function readConcurrency(ctx: IExecuteFunctions): number {
+	const value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as unknown;
+	const concurrency = Number(value);
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Concurrency (options.concurrency) must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${JSON.stringify(value)}`,
+			{ description: 'Nothing was sent.' },
+		);
+	}
+	return concurrency;
+}
+
+/**
+ * The items that were already sent when the run stopped are not in any output, so their task IDs
+ * go into the error: the user can find those tasks (and their credits) instead of sending them again.
+ */
+function withSentTasks<E extends NodeApiError | NodeOperationError>(error: E, outputs: INodeExecutionData[]): E {
+	const sent = outputs.flatMap((output, itemIndex) =>
+		typeof output?.json.taskId === 'string' && output.json.alreadySubmitted === false
+			? [`item ${itemIndex}: ${output.json.taskId}`]
+			: [],
+	);
+	if (sent.length === 0) return error;
+	const list = sent.length > 20 ? `${sent.slice(0, 20).join(', ')} and ${sent.length - 20} more` : sent.join(', ');
+	const before = typeof error.description === 'string' && error.description !== '' ? `${error.description} ` : '';
+	error.description = `${before}Tasks already sent for other items in this run: ${list}.`;
+	return error;
+}

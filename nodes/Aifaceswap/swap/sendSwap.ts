@@ -1,0 +1,168 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { PARAMETERS } from '../inputs/parameters';
+import { requirePublicHttpUrl, requireReachableByApi } from '../inputs/publicUrl';
+import type { RequestFields } from '../inputs/requestBody';
+import { encodeBody } from '../inputs/requestBody';
+import { asNodeError } from '../output/itemErrors';
+import { requireWithinBudget } from '../pricing/budget';
+import type { Claim } from '../submissions/claim';
+import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
+import type { ClaimWindow } from '../submissions/claimWindow';
+import type { ResultDestination } from '../submissions/submissionKey';
+import { submissionKey } from '../submissions/submissionKey';
+import type { ApiClient, Endpoint } from '../transport';
+
+/** Result Mode (`resultMode`): one value per run. */
+export type ResultMode = 'submit' | 'wait';
+
+/** What a swap needs of its run: the API client, the result mode, and the claim window of a batch. */
+export interface SwapRun {
+	api: ApiClient;
+	resultMode: ResultMode;
+	claimWindow?: ClaimWindow;
+}
+
+/** A swap task ready to send: validated body fields and the cost from the price list. */
+export interface SwapTask {
+	endpoint: Endpoint;
+	fields: RequestFields;
+	estimatedCredits: number;
+	/** More output fields (the video swaps' `duration`). */
+	output?: IDataObject;
+}
+
+/** The `type` aifaceswap puts in a task's callback: 1 single face swap, 2 multiple face swap. */
+const CALLBACK_TYPES: Record<Endpoint, number | undefined> = {
+	faceswap: 1,
+	video_faceswap: 1,
+	multi_faceswap: 2,
+	multi_video_faceswap: 2,
+	extract_face: undefined,
+	extract_base64_face: undefined,
+};
+
+interface SwapOptions {
+	maxCredits?: number;
+	skipAlreadySubmitted?: boolean;
+	dedupeValue?: unknown;
+}
+
+const SEND_ANYWAY =
+	'To send it anyway, turn off Options > Skip Already Submitted, or change Options > Value to Dedupe On.';
+
+/** What an item that was not sent says: what is known of the earlier request, and how to send anyway. */
+function alreadySubmittedNotice(taskId: string | undefined): string {
+	return taskId
+		? `Not sent (or charged) again: this node sent the same request (task ${taskId}) in the last 24 to 48 hours. ${SEND_ANYWAY}`
+		: `Not sent (or charged) again: this node's submission record holds the same request from the last 24 to 48 hours, sent by another execution or an earlier run. That request was sent then, or its run stopped right before sending it; your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
+}
+
+function resultDestination(resultMode: ResultMode, callbackUrl: string | undefined): ResultDestination {
+	if (resultMode === 'wait') return { kind: 'wait' };
+	return callbackUrl === undefined ? { kind: 'none' } : { kind: 'callback', url: callbackUrl };
+}
+
+/** Value to Dedupe On as text ('' when not set); numbers and other values by their text. */
+function dedupeValueOf(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	return (typeof value === 'string' ? value : JSON.stringify(value)).trim();
+}
+
+/**
+ * The URL aifaceswap calls back (sent as `webhook`): the Callback URL (`webhookUrl`) in Submit
+ * Only, this execution's resume URL in Wait for Result.
+ */
+async function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode, api: ApiClient): Promise<string | undefined> {
+	if (resultMode === 'wait') {
+		const resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
+		await requireReachableByApi(ctx, itemIndex, api, { ...PARAMETERS.resultMode, label: `${PARAMETERS.resultMode.label} "Wait for Result"` }, resumeUrl, { kind: 'resume' });
+		return resumeUrl;
+	}
+	const entered = ctx.getNodeParameter(PARAMETERS.callbackUrl.name, itemIndex, '') as string;
+	if (entered.trim() === '') return undefined;
+	return await requirePublicHttpUrl(ctx, itemIndex, api, PARAMETERS.callbackUrl, entered, { kind: 'callback' });
+}
+
+function roundCredits(credits: number): number {
+	return Math.round(credits * 100) / 100;
+}
+
+/** A swap's output, the same fields in both result modes (Wait for Result adds the result when it comes). */
+function swapOutput(task: SwapTask, taskId: string, credits: number, alreadySubmitted: boolean): IDataObject {
+	return {
+		taskId,
+		credits,
+		estimatedCredits: roundCredits(task.estimatedCredits),
+		...task.output,
+		type: CALLBACK_TYPES[task.endpoint],
+		alreadySubmitted,
+	};
+}
+
+/**
+ * Sends a swap task after the last checks (budget, callback URL, submission record) and outputs
+ * `taskId`, `credits` (what the API charged), `estimatedCredits`, `type` and `alreadySubmitted`.
+ */
+export async function sendSwap(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: SwapRun,
+	task: SwapTask,
+): Promise<INodeExecutionData> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const { skipAlreadySubmitted = true, dedupeValue } = options;
+	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits);
+	const callback = await callbackUrl(ctx, itemIndex, run.resultMode, run.api);
+
+	if (!skipAlreadySubmitted) return await sendTask(ctx, itemIndex, run.api, task, callback);
+
+	const key = submissionKey(task.endpoint, task.fields, resultDestination(run.resultMode, callback), dedupeValueOf(dedupeValue));
+	const leaveClaimWindow = (await run.claimWindow?.enter()) ?? (() => undefined);
+	try {
+		const claim = await claimSubmission(ctx, itemIndex, key);
+		if (isAlreadySubmitted(claim)) {
+			const json = swapOutput(task, claim.taskId ?? '', 0, true);
+			json.notice = alreadySubmittedNotice(claim.taskId);
+			return { json };
+		}
+		return await sendTask(ctx, itemIndex, run.api, task, callback, claim, leaveClaimWindow);
+	} finally {
+		leaveClaimWindow();
+	}
+}
+
+/** Sends the task and tells the claim (if any) how it ended. */
+async function sendTask(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	api: ApiClient,
+	task: SwapTask,
+	callback: string | undefined,
+	claim?: Claim,
+	leaving?: () => void,
+): Promise<INodeExecutionData> {
+	const result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, leaving);
+	if (!result.ok) {
+		const { error, taskMayExist } = result.failure;
+		const failure = asNodeError(ctx.getNode(), error, itemIndex);
+		if (taskMayExist) claim?.mayExist();
+		else if (claim && !(await claim.notSent())) {
+			failure.description = `${failure.description ?? ''} The submission record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
+		}
+		throw failure;
+	}
+	const { data } = result;
+	const taskId = data.task_id;
+	if (typeof taskId !== 'string' || taskId === '') {
+		claim?.mayExist();
+		throw new NodeOperationError(ctx.getNode(), 'The aifaceswap API accepted the task but returned no task ID', {
+			itemIndex,
+			description: `Response data: ${JSON.stringify(data).slice(0, 300)}`,
+		});
+	}
+	claim?.sent(taskId);
+	const credits = typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0;
+	return { json: swapOutput(task, taskId, credits, false) };
+}
