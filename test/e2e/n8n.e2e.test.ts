@@ -101,7 +101,7 @@ describe('every operation in submit mode', () => {
 	test('image swapFace from URLs', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.source }}', faceImageUrl: FACE_URL, webhookUrl: 'https://example.com/callback' });
 		const answer = await callWebhook(webhookPath, { source: SOURCE_URL });
-		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false }] });
+		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }] });
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: 'https://example.com/callback' });
 	});
 
@@ -130,13 +130,13 @@ describe('every operation in submit mode', () => {
 
 	test('image swapMultipleFaces', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 2, faceImageUrl: FACE_URL }, { index: 0, faceImageUrl: FACE_URL_2 }] } });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: [FACE_URL, FACE_URL_2], index: [2, 0] });
 	});
 
 	test('video swapFace', async () => {
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4, type: 1, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
 
@@ -161,7 +161,7 @@ describe('every operation in submit mode', () => {
 			enhance: 2,
 		});
 		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body.ref_info).toEqual([
 			{ face_ref: base64, face_url: FACE_URL },
 			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
@@ -175,7 +175,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		api.files.serve('tail.mp4', { bytes: file });
 		const sourceVideoUrl = `${api.url}/files/tail.mp4`;
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL, enhance: 0 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5, type: 1, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: sourceVideoUrl, face_image: FACE_URL, duration: 61.5, enhance: 0 });
 		expect(api.files.bytesSent('tail.mp4')).toBe(65_536 + file.length - (32 + 8 + 20 * 1024 * 1024));
 	});
@@ -186,7 +186,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		const references = { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] };
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl, references, enhance: 0 });
 		// (1 face + 1 + enhance 0) x 2 x 7.5 s
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5, type: 2, alreadySubmitted: false }]);
 		expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
 	});
 
@@ -641,7 +641,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('1-swap-face-submit.json', true), { activate: true });
 		api.autoCallback = true;
 		const answer = await callWebhook('example-1-swap-face-submit.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }]);
 		const execution = await n8n.waitForExecution(triggerWorkflowId);
 		const [result] = nodeOutput(execution, 'Result');
 		expect(result.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true });
@@ -663,14 +663,14 @@ describe('the example workflows', () => {
 	test('detect faces, then swap the first and the last', async () => {
 		await n8n.importWorkflow(load('4-detect-faces-then-swap-several.json', true), { activate: true });
 		const answer = await callWebhook('example-4-detect-faces-then-swap-several.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests('multi_faceswap')[0].body.index).toEqual([0, 2]);
 	});
 
 	test('video swap within its Max Credits', async () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5, type: 1, alreadySubmitted: false }]);
 	});
 
 	test('face references cut from a video frame with Edit Image, then a multiple video face swap', async () => {
@@ -681,7 +681,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('6-video-face-references.json', true), { activate: true });
 		const answer = await callWebhook('example-6-video-face-references.json', {});
 		// (2 faces + 1 + enhance 0) x 2 x 8 s
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8, type: 2, alreadySubmitted: false }]);
 		const [extract] = api.apiRequests('extract_base64_face');
 		expect(Buffer.from(extract.body.base64_img as string, 'base64').equals(frame)).toBe(true);
 		const refs = api.apiRequests('multi_video_faceswap')[0].body.ref_info as Array<{ face_ref: string }>;
