@@ -237,13 +237,17 @@ test('the trigger from "What triggers this workflow?": its events listed, its UR
 describe('a swap\'s editor shows only what acts', () => {
 	/** The names the Options collection offers under its "Add Option" button (n8n 2.x: a dropdown menu, 1.x: a select). */
 	async function offeredOptions(): Promise<string[]> {
-		await ndv().locator('[data-test-id^="collection-parameter-add"]').filter({ visible: true }).first().click();
+		const button = ndv().locator('[data-test-id^="collection-parameter-add"]').filter({ visible: true }).first();
 		const list = page.locator('[role=menuitem], [role=option], .el-select-dropdown__item').filter({ visible: true });
-		await list.first().waitFor({ state: 'visible' });
-		const names = (await list.allInnerTexts()).map((name) => name.trim()).filter((name) => name !== '');
-		await page.keyboard.press('Escape');
-		await ndv().waitFor({ state: 'visible' });
-		return names;
+		for (let attempt = 1; ; attempt++) {
+			await button.click();
+			await page.waitForTimeout(500);
+			const names = (await list.allInnerTexts()).map((name) => name.trim()).filter((name) => name !== '');
+			await page.keyboard.press('Escape');
+			await page.waitForTimeout(300);
+			// A click while the list closes only closes it: ask again.
+			if (names.length > 0 || attempt === 3) return names;
+		}
 	}
 
 	const WAIT_ONLY = ['Download Result', 'Wait Limit (Minutes)'];
