@@ -1,11 +1,10 @@
 /**
- * The crash window of a run: its items that hold a submission record but whose request has not
- * gone to the network yet. A crash leaves exactly those recorded but never sent, so there are at
- * most `size` (the run's concurrency) of them: an item claims only when it may, and gives its place
- * up as its request leaves (or when it is not sent). While requests are in flight, claimed items
- * wait for the next slots, so a request still leaves as soon as a slot frees. (A request the API
- * refused with "too many requests" waits to be sent again after it left the window: while the API
- * asks to slow down, up to twice `size` can be recorded and not yet taken.)
+ * The claim window of a run: its items that hold a submission record but no request slot yet, at
+ * most `size` (the run's concurrency): an item claims only when it may, and gives its place up when
+ * its request takes a slot (or it is not sent). With `size` requests in flight, `size` claimed
+ * items wait for the next slots, so requests still leave as soon as a slot frees. A crash leaves
+ * recorded but never sent the items in the window and those holding a slot whose request has not
+ * left yet (request spacing, a shared back-off): at most twice `size`.
  */
 export class ClaimWindow {
 	private waiting: Array<() => void> = [];

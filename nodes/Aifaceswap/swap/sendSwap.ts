@@ -141,9 +141,9 @@ async function sendTask(
 	task: SwapTask,
 	callback: string | undefined,
 	claim?: Claim,
-	leaving?: () => void,
+	slotTaken?: () => void,
 ): Promise<INodeExecutionData> {
-	const result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, leaving);
+	const result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, slotTaken);
 	if (!result.ok) {
 		const { error, taskMayExist } = result.failure;
 		const failure = asNodeError(ctx.getNode(), error, itemIndex);

@@ -66,9 +66,9 @@ export class ApiClient {
 
 	/**
 	 * POSTs to an endpoint once a slot of the run is free; `position` orders the request in the
-	 * run (see RequestThrottle); `leaving` is called right before the request first goes to the network.
+	 * run (see RequestThrottle); `slotTaken` is called when it has its slot, before spacing and back-off.
 	 */
-	async send(endpoint: Endpoint, body: EncodedBody, position: number, leaving?: () => void): Promise<RequestResult> {
+	async send(endpoint: Endpoint, body: EncodedBody, position: number, slotTaken?: () => void): Promise<RequestResult> {
 		const node = this.ctx.getNode();
 		let credentials: ICredentialDataDecryptedObject;
 		let options: IHttpRequestOptions;
@@ -90,9 +90,10 @@ export class ApiClient {
 			const failure = error instanceof RunStoppedError ? error : new NodeOperationError(node, error as Error);
 			return { ok: false, failure: { error: failure, reachedApi: 'no', taskMayExist: false } };
 		}
+		slotTaken?.();
 		let result: RequestResult | undefined;
 		try {
-			result = await this.sendWithRetries(options, credentials, leaving);
+			result = await this.sendWithRetries(options, credentials);
 			return result;
 		} finally {
 			await this.throttle.release(position, result?.ok !== true);
@@ -106,17 +107,12 @@ export class ApiClient {
 		return result.data;
 	}
 
-	private async sendWithRetries(
-		options: IHttpRequestOptions,
-		credentials: ICredentialDataDecryptedObject,
-		leaving?: () => void,
-	): Promise<RequestResult> {
+	private async sendWithRetries(options: IHttpRequestOptions, credentials: ICredentialDataDecryptedObject): Promise<RequestResult> {
 		const { ctx, throttle } = this;
 		const node = ctx.getNode();
 		const { id = '', name = '' } = node.credentials?.[CREDENTIAL_TYPE] ?? {};
 		for (let attempt = 1; ; attempt++) {
 			await throttle.turn();
-			if (attempt === 1) leaving?.();
 			let response: IN8nHttpFullResponse;
 			const sentAt = Date.now();
 			try {
