@@ -1,30 +1,10 @@
-import type {
-	IAuthenticateRuleResponseCode,
-	IAuthenticateRuleResponseSuccessBody,
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	Icon,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
-
-const REJECTED_KEY_MESSAGE =
-	'The aifaceswap API rejected this API key. Copy the key again from the API Management page of aifaceswap.io.';
+import type { ICredentialDataDecryptedObject, ICredentialType, Icon, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /**
- * The key check sends `POST /api/aifaceswap/v1/extract_face` with an empty JSON body. The API
- * must refuse it for the missing `img` field, so no task is created and no credit is spent;
- * the answer only tells whether the key was accepted. An HTTP 401/403, or a body whose `code`
- * is 401/403, means the key was refused; any other answer means it was accepted.
+ * The key check is not a declarative `test` here: it must fail on every answer that is not the
+ * aifaceswap API's own, which n8n's declarative rules cannot express. Both nodes name it with
+ * `testedBy` (nodes/shared/credentialTest.ts); it spends no credit.
  */
-const keyRefusedRules = [
-	{ type: 'responseCode', properties: { value: 401, message: REJECTED_KEY_MESSAGE } },
-	{ type: 'responseCode', properties: { value: 403, message: REJECTED_KEY_MESSAGE } },
-	{ type: 'responseSuccessBody', properties: { key: 'code', value: 401, message: REJECTED_KEY_MESSAGE } },
-	{ type: 'responseSuccessBody', properties: { key: 'code', value: 403, message: REJECTED_KEY_MESSAGE } },
-] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
-
 export class AifaceswapApi implements ICredentialType {
 	name = 'aifaceswapApi';
 
@@ -65,17 +45,4 @@ export class AifaceswapApi implements ICredentialType {
 		...requestOptions,
 		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` },
 	});
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/api/aifaceswap/v1/extract_face',
-			method: 'POST',
-			body: {},
-			json: true,
-			// Only a refused key may fail the check; the expected "img is required" answer must not.
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
-		},
-		rules: keyRefusedRules as ICredentialTestRequest['rules'],
-	};
 }

@@ -78,7 +78,7 @@ describe('the Aifaceswap node', () => {
 		expect(description.version).toBe(1);
 		expect(description.usableAsTool).toBe(true);
 		expect(description.subtitle).toContain('$parameter["operation"]');
-		expect(description.credentials).toEqual([{ name: 'aifaceswapApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'aifaceswapApi', required: true, testedBy: 'aifaceswapApiTest' }]);
 	});
 
 	test('resources and operations', () => {

@@ -14,6 +14,7 @@ import { submitWithoutCallbackHint } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { resumeOnCallback } from './wait/waitForResult';
 import * as video from './actions/video/Video.resource';
+import { aifaceswapApiTest } from '../shared/credentialTest';
 
 export class Aifaceswap implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +29,7 @@ export class Aifaceswap implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aifaceswapApi', required: true }],
+		credentials: [{ name: 'aifaceswapApi', required: true, testedBy: 'aifaceswapApiTest' }],
 		// Wait for Result: aifaceswap's callback to the resume URL lands here.
 		webhooks: [
 			{
@@ -58,6 +59,8 @@ export class Aifaceswap implements INodeType {
 			...video.description,
 		],
 	};
+
+	methods = { credentialTest: { aifaceswapApiTest } };
 
 	// The only webhook is the resume URL of a waiting execution (restartWebhook), which n8n serves by
 	// itself: n8n never calls these for it (it leaves restart webhooks out when it activates a

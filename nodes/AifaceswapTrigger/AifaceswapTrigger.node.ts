@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
+import { aifaceswapApiTest } from '../shared/credentialTest';
 import type { DownloadSettings } from '../shared/download';
 import { allowedDownloadHostsOption, downloadResultFile, downloadResultOption, maxDownloadSizeOption } from '../shared/download';
 
@@ -34,6 +35,7 @@ export class AifaceswapTrigger implements INodeType {
 			{
 				name: 'aifaceswapApi',
 				required: false,
+				testedBy: 'aifaceswapApiTest',
 				displayOptions: { show: { '/options.downloadResult': [true] } },
 			},
 		],
@@ -91,6 +93,8 @@ export class AifaceswapTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: { aifaceswapApiTest } };
 
 	// aifaceswap has no API to register callbacks: each task carries its callback URL. So there is
 	// nothing to create or delete when the workflow is activated or deactivated.

@@ -142,9 +142,31 @@ describe('a first swap, from the node panel to the output', () => {
 		expect(api.tasks).toHaveLength(0);
 	});
 
+	test('the right key with a Base URL where no aifaceswap API answers (HTTP 404): n8n\'s connection test fails and says so', async () => {
+		const modal = page.getByTestId('editCredential-modal');
+		api.reset();
+		await modal.getByTestId('parameter-input-apiKey').locator('input').fill(MOCK_API_KEY);
+		// A common slip: the Base URL with /api at the end
+		await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(`${api.url}/api`);
+		const tested = page.waitForResponse((r) => r.url().includes('/rest/credentials/test'), { timeout: 30_000 });
+		await page.getByTestId('credential-save-button').click();
+		await tested;
+		await modal.getByText('Couldn’t connect with these settings').waitFor({ state: 'visible', timeout: 30_000 });
+		const expected = `No aifaceswap API at ${api.url}/api/api/aifaceswap/v1/ (HTTP 404 Not Found`;
+		const details = modal.getByText(expected, { exact: false });
+		if (!(await details.isVisible())) await modal.getByText('More details').click();
+		await details.waitFor({ state: 'visible' });
+		await shot('5b-credential-test-no-api-at-base-url', modal);
+		expect(await text(modal)).toContain(`${expected}, code 404: Not Found): check the Base URL.`);
+		expect(await text(modal)).not.toContain(MOCK_API_KEY);
+		expect(api.requests.map((r) => [r.path, r.status])).toEqual([['/api/api/aifaceswap/v1/extract_face', 404]]);
+		expect(api.tasks).toHaveLength(0);
+	});
+
 	test('the right key: the credential is saved and n8n shows "Connection tested successfully"', async () => {
 		const modal = page.getByTestId('editCredential-modal');
 		await modal.getByTestId('parameter-input-apiKey').locator('input').fill(MOCK_API_KEY);
+		await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(api.url);
 		await page.getByTestId('credential-save-button').click();
 		// n8n closes the modal once a new credential tests well; open it again to see the result.
 		await modal.waitFor({ state: 'hidden', timeout: 30_000 });

@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -16,7 +18,7 @@ import type { CredentialRef } from './workflows';
 import { accountItems, faultItemUrl, injectFaults, plannedAccount, resentOnlyWhenRefused } from '../support/fault-plan';
 import { AIFACESWAP, BATCH_NODE, batchWorkflow, HASH_NODE, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
-import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
+import { N8nServer, nodeOutput } from './n8n-server';
 import { mp4 } from '../support/mp4';
 import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
 import { generatedSha256 } from '../mock-api/generated-files';
@@ -90,9 +92,43 @@ describe('the package in n8n', () => {
 		expect(await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url })).toMatchObject({ status: 'OK' });
 		const bad = await n8n.testCredential('aifaceswapApi', { apiKey: 'wrong-key', baseUrl: api.url });
 		expect(bad.status).toBe('Error');
-		expect(bad.message).toMatch(/rejected this API key/);
-		// n8n sends the check once for the good key; 2.x repeats it once after a 401, 1.x does not
-		expect(api.apiRequests('extract_face').map((r) => r.status)).toEqual(N8N_VERSION.startsWith('1.') ? [400, 401] : [400, 401, 401]);
+		expect(bad.message).toBe('The aifaceswap API rejected this API key (HTTP 401 Unauthorized, code 401: Invalid API key). Copy the key again from the API Management page of aifaceswap.io.');
+		// n8n runs the nodes' check once for each key, also after a 401
+		expect(api.apiRequests('extract_face').map((r) => r.status)).toEqual([400, 401]);
+		expect(api.tasks).toHaveLength(0);
+	});
+
+	test("n8n's credential test fails a Base URL where the aifaceswap API does not answer, and says what is wrong", async () => {
+		// the Base URL with /api at the end: HTTP 404 (a public-looking host name, resolved to the mock)
+		const wrongPath = `${publicLooking(api.url)}/api`;
+		expect(await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: wrongPath })).toEqual({
+			status: 'Error',
+			message: `No aifaceswap API at ${wrongPath}/api/aifaceswap/v1/ (HTTP 404 Not Found, code 404: Not Found): check the Base URL. Set the Base URL to https://aifaceswap.io, or to a proxy that forwards to the aifaceswap API. It ends before /api/.`,
+		});
+		// a gateway's HTML error page, and another site's page with HTTP 200
+		api.fail({ status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>' });
+		expect((await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url })).message).toBe(
+			`The server at ${api.url} answered HTTP 502 Bad Gateway with an HTML page ("502 Bad Gateway"): the API, or a proxy in front of it, is failing, so the key could not be checked. Try again later, and check the Base URL if it persists.`,
+		);
+		api.fail({ status: 200, body: '<html><head><title>Welcome</title></head></html>' });
+		expect(await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: api.url })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('answered HTTP 200 OK with an HTML page ("Welcome") instead of the aifaceswap API\'s JSON'),
+		});
+		// nothing listening: a port just freed
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const { port } = closed.address() as AddressInfo;
+		await new Promise((resolve) => closed.close(resolve));
+		expect(await n8n.testCredential('aifaceswapApi', { apiKey: MOCK_API_KEY, baseUrl: `http://127.0.0.1:${port}` })).toEqual({
+			status: 'Error',
+			message: `127.0.0.1:${port} refused the connection (ECONNREFUSED): nothing answers at that host and port. Check the Base URL.`,
+		});
+		expect(api.requests.map((r) => [r.path, r.status])).toEqual([
+			['/api/api/aifaceswap/v1/extract_face', 404],
+			['/api/aifaceswap/v1/extract_face', 502],
+			['/api/aifaceswap/v1/extract_face', 200],
+		]);
 		expect(api.tasks).toHaveLength(0);
 	});
 });
