@@ -1,5 +1,5 @@
 /**
- * The benchmark behind the README's figures (`npm run bench`). It measures, it does not assert:
+ * The benchmark behind CONTRIBUTING.md's figures (`npm run bench`). It measures, it does not assert:
  * one real n8n (as in the end-to-end tests), the mock aifaceswap API answering every request after
  * LATENCY_MS, and side by side in one run:
  * 1. 500 items through Image > Swap Face (submit mode) at the default concurrency and at 1, against
@@ -31,7 +31,7 @@ import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 
 const LATENCY_MS = 100;
-// For looking into one figure (the README's figures use the defaults): BENCH_ITEMS, BENCH_PARTS
+// For looking into one figure (CONTRIBUTING.md's figures use the defaults): BENCH_ITEMS, BENCH_PARTS
 // (submit,callbacks,queue), BENCH_CONCURRENCIES (5,1), BENCH_SKIP_HTTP (no HTTP Request batches),
 // BENCH_SKIP_FULL_RECORD (no batch against a record that holds 10,000 requests),
 // BENCH_GAPS (prints the time from an answer to the next request) and BENCH_NODE_OPTIONS (for
@@ -182,7 +182,7 @@ async function runBatch(
 	return { name, concurrency, nodeMs: run.executionTime, wallMs, boundMs: (ITEMS / concurrency) * LATENCY_MS, ok, maxInFlight: api.maxInFlight };
 }
 
-// ---- 4. one-item executions at once: the record on and off ------------------------------------
+// ---- 4. one-item executions at once: the submission record on and off ----------------------
 
 interface ExecutionsFigure {
 	name: string;
@@ -328,19 +328,19 @@ export async function main(): Promise<void> {
 		batches.push(await runBatch('Aifaceswap', concurrency, withCredential(aifaceswapNode(concurrency))));
 		batches.push(await runBatch(SKIP_OFF, concurrency, withCredential(aifaceswapNode(concurrency, false))));
 		if (concurrency === DEFAULT_CONCURRENCY && !process.env.BENCH_SKIP_FULL_RECORD) {
-			batches.push(await runBatch(`Aifaceswap, record holding ${RECORD_FULL} requests`, concurrency, withCredential(aifaceswapNode(concurrency)), RECORD_FULL));
+			batches.push(await runBatch(`Aifaceswap, submission record holding ${RECORD_FULL} requests`, concurrency, withCredential(aifaceswapNode(concurrency)), RECORD_FULL));
 		}
 		if (!process.env.BENCH_SKIP_HTTP) batches.push(await runBatch('HTTP Request', concurrency, httpRequestNode(concurrency)));
 	}
 
 	const executionFigures: ExecutionsFigure[] = [];
 	if (PARTS.includes('executions')) {
-		log(`${EXECUTIONS} one-item executions at once, ${EXECUTION_ROUNDS} rounds, record on and off...`);
+		log(`${EXECUTIONS} one-item executions at once, ${EXECUTION_ROUNDS} rounds, submission record on and off...`);
 		api.latencyMs = LATENCY_MS;
 		for (let round = 0; round < 2; round++) {
 			// on and off alternate, so neither always meets a warmer n8n
 			const pair = [
-				async () => executionFigures.push(await runExecutions('Aifaceswap (record on, default)', credential, true)),
+				async () => executionFigures.push(await runExecutions('Aifaceswap (submission record on, default)', credential, true)),
 				async () => executionFigures.push(await runExecutions(SKIP_OFF, credential, false)),
 			];
 			for (const run of round === 0 ? pair : pair.reverse()) await run();
@@ -390,7 +390,7 @@ export async function main(): Promise<void> {
 		lines.push('');
 		lines.push(`${EXECUTIONS} one-item executions of Webhook -> Aifaceswap started at the same moment (answer with the node's output), ${EXECUTION_ROUNDS} rounds per workflow, two workflows per setting:`);
 		lines.push('');
-		lines.push('| node | median time per execution | rounds (median) | wall time per round | vs record off | requests sent |');
+		lines.push('| node | median time per execution | rounds (median) | wall time per round | vs submission record off | requests sent |');
 		lines.push('|---|---|---|---|---|---|');
 		const offMedian = median(executionFigures.filter((f) => f.name === SKIP_OFF).flatMap((f) => f.medianMs));
 		for (const name of [...new Set(executionFigures.map((f) => f.name))]) {
