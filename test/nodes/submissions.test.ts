@@ -287,6 +287,16 @@ test('a gateway\'s 503 page is not retried and keeps the record (the API may hav
 	expect(api.apiRequests()).toHaveLength(1);
 });
 
+test('a gateway error carrying the API\'s "try again" code is retried, and when the attempts run out the record stays (the task may exist)', async () => {
+	const run = workflow();
+	for (let i = 0; i < 4; i++) api.fail({ status: 502, body: { code: 503, message: 'Service busy' } });
+	const first = await run(itemsOf(1), { continueOnFail: true });
+	expect(first.output?.[0].json.error).toBe('Service busy');
+	expect(api.apiRequests()).toHaveLength(4);
+	expect((await run(itemsOf(1))).output?.[0].json).toMatchObject({ alreadySubmitted: true, taskId: '' });
+	expect(api.apiRequests()).toHaveLength(4);
+});
+
 test('Wait for Result: an already submitted request does not pause the execution', async () => {
 	const run = workflow({ ...imageSwap, resultMode: 'wait' });
 	const first = await run(itemsOf(1));

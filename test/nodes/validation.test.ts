@@ -34,9 +34,9 @@ const cases: Case[] = [
 	['a face without a URL', { resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 0, faceImageUrl: '' }] } }, /^Faces > Face 1 > Face Image URL \(faces\.face\[0\]\.faceImageUrl\) is empty/],
 	['no references', multiVideo([]), /^References \(references\) is empty/],
 	['a reference that is not base64', multiVideo([{ ...ref, faceRefBase64: 'not base64!' }]), /^References > Reference 1 > Face Reference Base64 \(references\.reference\[0\]\.faceRefBase64\) is not base64/],
-	['a zero duration', { ...videoSwap, duration: 0 }, /^Duration \(duration\) must be a positive number of seconds, got 0/],
-	['a negative duration', multiVideo([ref], { duration: -2 }), /^Duration \(duration\) must be a positive number of seconds, got -2/],
-	['a duration that is not a number', { ...videoSwap, duration: '={{ "five" }}' }, /^Duration \(duration\) must be a positive number of seconds, got five/],
+	['a zero duration', { ...videoSwap, duration: 0 }, /^Duration \(Seconds\) \(duration\) must be a positive number of seconds, got 0/],
+	['a negative duration', multiVideo([ref], { duration: -2 }), /^Duration \(Seconds\) \(duration\) must be a positive number of seconds, got -2/],
+	['a duration that is not a number', { ...videoSwap, duration: '={{ "five" }}' }, /^Duration \(Seconds\) \(duration\) must be a positive number of seconds, got five/],
 	['an enhance value outside 0-2', { ...videoSwap, enhance: '={{ 3 }}' }, /^Enhance \(enhance\) must be 0 \(none\), 1 \(up to 1080p\) or 2 \(up to 2K\), got 3/],
 	['frame text that is not base64', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: 'abc$%^' }, /^Frame Base64 \(frameBase64\) is not base64 text of an image/],
 	['an empty frame', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: '  ' }, /^Frame Base64 \(frameBase64\) is empty/],
@@ -96,4 +96,10 @@ test('a fourth reference that got past n8n is refused by the node itself', async
 	await expect(execute.call(context as never, 0, run as never)).rejects.toThrow(
 		/^References \(references\) has 4 entries, but aifaceswap swaps at most 3 faces in a video\.$/,
 	);
+});
+
+test('a Result Mode saved as an expression is refused before anything is sent (it decides how the whole run goes)', async () => {
+	const result = await runAifaceswap({ baseUrl: api.url, parameters: { ...imageSwap, resultMode: '={{ "wait" }}' } as never });
+	expect(result.error?.message).toMatch(/^Result Mode \(resultMode\) must be "Submit Only" or "Wait for Result", not "\{\{ \\"wait\\" \}\}", so nothing was sent\.$/);
+	expect(api.requests).toHaveLength(0);
 });

@@ -56,8 +56,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return await submitAndWait.call(this, async (itemIndex) => await execute.call(this, itemIndex, run));
 }
 
-/** Result Mode of the swaps, read once: it decides how the whole run goes (the field takes no expression). */
+/**
+ * Result Mode of the swaps, read once: it decides how the whole run goes, so the field takes no
+ * expression. n8n hands a value saved as an expression to the node as its text ("{{ ... }}"
+ * without the "="): refused, so that such a workflow never sends in a mode it did not ask for.
+ */
 function resultModeOf(ctx: IExecuteFunctions, operation: AifaceswapType['operation']): ResultMode {
-	const isSwap = operation === 'swapFace' || operation === 'swapMultipleFaces';
-	return isSwap && ctx.getNodeParameter('resultMode', 0, 'submit') === 'wait' ? 'wait' : 'submit';
+	if (operation !== 'swapFace' && operation !== 'swapMultipleFaces') return 'submit';
+	const value = ctx.getNodeParameter('resultMode', 0, 'submit') as unknown;
+	if (value === 'submit' || value === 'wait') return value;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Result Mode (resultMode) must be "Submit Only" or "Wait for Result", not ${JSON.stringify(value)}, so nothing was sent.`,
+		{ description: 'Result Mode applies to the whole run and cannot be an expression: choose one of its two values in the node.' },
+	);
 }

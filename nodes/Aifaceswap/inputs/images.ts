@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ParameterRef } from './validation';
+import type { ParameterRef } from './parameters';
 import type { ApiLocation } from './publicUrl';
 import { requirePublicHttpUrl } from './publicUrl';
 import type { FieldValue, UploadFile } from './requestBody';

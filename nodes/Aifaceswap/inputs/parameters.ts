@@ -1,4 +1,8 @@
-import type { ParameterRef } from './validation';
+/** A parameter as the user sees it: its display name and its name in saved workflows. */
+export interface ParameterRef {
+	label: string;
+	name: string;
+}
 
 /**
  * The node's parameters that errors name, each as the editor shows it and as saved workflows store

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ParameterRef } from './validation';
+import type { ParameterRef } from './parameters';
 import { invalidParameter, requireHttpUrl } from './validation';
 
 /**

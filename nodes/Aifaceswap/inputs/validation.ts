@@ -1,13 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ParameterRef } from './parameters';
 import { PARAMETERS } from './parameters';
-
-/** A parameter as the user sees it: its display name and its name in saved workflows. */
-export interface ParameterRef {
-	label: string;
-	name: string;
-}
 
 export function invalidParameter(
 	ctx: IExecuteFunctions,

@@ -12,7 +12,7 @@ import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ClaimWindow } from '../submissions/claimWindow';
 import type { ResultDestination } from '../submissions/submissionKey';
 import { submissionKey } from '../submissions/submissionKey';
-import type { ApiClient, Endpoint } from '../transport';
+import type { ApiClient, Endpoint, RequestResult } from '../transport';
 
 /** Result Mode (`resultMode`): one value per run. */
 export type ResultMode = 'submit' | 'wait';
@@ -143,7 +143,14 @@ async function sendTask(
 	claim?: Claim,
 	slotTaken?: () => void,
 ): Promise<INodeExecutionData> {
-	const result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, slotTaken);
+	let result: RequestResult;
+	try {
+		result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, slotTaken);
+	} catch (error) {
+		// Not a failure the transport could describe: whether the request left is not known.
+		claim?.mayExist();
+		throw asNodeError(ctx.getNode(), error, itemIndex);
+	}
 	if (!result.ok) {
 		const { error, taskMayExist } = result.failure;
 		const failure = asNodeError(ctx.getNode(), error, itemIndex);

@@ -1,20 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { neverSent, networkErrorCode } from './networkErrors';
-
 /**
  * What an answer of the API means for the task, decided from the answer alone (no I/O):
  * - `created`: the API took the request (its `code` 200); `data` is the answer's data.
  * - `refused`: the API certainly created no task: any 4xx (the API's own, or a proxy's page:
- *   404, 407, 413 ...) or the API's own 503. `mayRetry`: refused unprocessed for now (HTTP 429,
- *   the API's 503), so the same request may be sent again after a while.
+ *   404, 407, 413 ...) or the API's own 503.
  * - `unknown`: any other failure (HTTP 500, 502, 504, a 503 page that is not the API's JSON, an
- *   answer that is not the API's JSON): the task may exist, so it is never sent again.
+ *   answer that is not the API's JSON): the task may exist, so a re-run does not send it again.
+ * `mayRetry`: the answer asks to try again later (HTTP 429, or 503 / an API `code` 429 or 503 in the
+ * API's JSON), so the same request may be sent again after a while. An HTTP 5xx carrying such a
+ * `code` is retried but, once the attempts run out, counts as `unknown` (its HTTP status decides).
  */
 export type Answer =
 	| { kind: 'created'; data: IDataObject }
-	| { kind: 'refused'; status: number; body: unknown; mayRetry: boolean; retryAfterMs?: number }
-	| { kind: 'unknown'; status: number; body: unknown };
+	| { kind: 'refused' | 'unknown'; status: number; body: unknown; mayRetry: boolean; retryAfterMs?: number };
 
 /** HTTP statuses (and API codes) that refuse a request unprocessed for now. */
 const TRY_AGAIN_LATER = [429, 503];
@@ -52,24 +51,5 @@ export function classifyAnswer(statusCode: number, headers: IDataObject | undefi
 		(TRY_AGAIN_LATER.includes(statusCode) && (statusCode < 500 || isApiJson)) ||
 		(typeof apiCode === 'number' && TRY_AGAIN_LATER.includes(apiCode));
 	const refused = (status >= 400 && status < 500) || (status === 503 && isApiJson);
-	if (refused || mayRetry) {
-		return { kind: 'refused', status, body, mayRetry, retryAfterMs: retryAfterMs(headers?.['retry-after']) };
-	}
-	return { kind: 'unknown', status, body };
-}
-
-/**
- * What a request that failed on the network means for the task:
- * - `notSent`: it never left (see `neverSent`); `mayRetry` when the cause may pass (refused
- *   connection, name not resolved for now);
- * - `unknown`: it may have arrived (reset connection, timeout): the task may exist.
- */
-export type NetworkFailure = { kind: 'notSent'; code: string | undefined; mayRetry: boolean } | { kind: 'unknown'; code: string | undefined };
-
-const PASSING_CAUSES = ['ECONNREFUSED', 'EAI_AGAIN'];
-
-export function classifyNetworkFailure(error: unknown): NetworkFailure {
-	const code = networkErrorCode(error);
-	if (!neverSent(error, code)) return { kind: 'unknown', code };
-	return { kind: 'notSent', code, mayRetry: code !== undefined && PASSING_CAUSES.includes(code) };
+	return { kind: refused ? 'refused' : 'unknown', status, body, mayRetry, retryAfterMs: retryAfterMs(headers?.['retry-after']) };
 }

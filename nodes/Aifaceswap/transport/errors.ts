@@ -1,7 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { NetworkFailure } from './answers';
+import type { NetworkFailure } from './networkErrors';
 import { networkFailureInWords } from './networkErrors';
 
 /** A request that failed, with what is known about it. */

@@ -7,9 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { classifyAnswer, classifyNetworkFailure } from './answers';
+import { classifyAnswer } from './answers';
 import type { RequestFailure } from './errors';
 import { answerError, networkFailureError, RunStoppedError } from './errors';
+import { classifyNetworkFailure } from './networkErrors';
 import type { RequestThrottle } from './throttle';
 
 export const CREDENTIAL_TYPE = 'aifaceswapApi';
@@ -133,7 +134,7 @@ export class ApiClient {
 
 			const answer = classifyAnswer(response.statusCode, response.headers, response.body);
 			if (answer.kind === 'created') return { ok: true, data: answer.data };
-			if (answer.kind === 'refused' && answer.mayRetry && attempt < MAX_ATTEMPTS) {
+			if (answer.mayRetry && attempt < MAX_ATTEMPTS) {
 				throttle.backOff(attempt, answer.retryAfterMs);
 				continue;
 			}

@@ -71,3 +71,20 @@ export function networkFailureInWords(error: unknown, code = networkErrorCode(er
 	if (code !== undefined && IN_WORDS[code]) return IN_WORDS[code];
 	return neverSent(error, code) ? 'no connection could be made (name, network or TLS)' : 'the request failed on the network';
 }
+
+/**
+ * What a request that failed on the network means for the task:
+ * - `notSent`: it never left (see `neverSent`); `mayRetry` when the cause may pass (refused
+ *   connection, name not resolved for now);
+ * - `unknown`: it may have arrived (reset connection, timeout): the task may exist.
+ */
+export type NetworkFailure = { kind: 'notSent'; code: string | undefined; mayRetry: boolean } | { kind: 'unknown'; code: string | undefined };
+
+/** Causes that may pass by themselves: a refused connection, a name not resolved for now. */
+const PASSING_CAUSES = ['ECONNREFUSED', 'EAI_AGAIN'];
+
+export function classifyNetworkFailure(error: unknown): NetworkFailure {
+	const code = networkErrorCode(error);
+	if (!neverSent(error, code)) return { kind: 'unknown', code };
+	return { kind: 'notSent', code, mayRetry: code !== undefined && PASSING_CAUSES.includes(code) };
+}

@@ -106,7 +106,7 @@ export class RequestThrottle {
 
 	constructor(
 		private readonly node: INode,
-		readonly concurrency: number,
+		concurrency: number,
 		private readonly stopOnFailure: boolean,
 	) {
 		this.pacer = new RequestPacer(concurrency);
