@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, ICredentialType, Icon, IHttpReques
 /**
  * The key check is not a declarative `test` here: it must fail on every answer that is not the
  * aifaceswap API's own, which n8n's declarative rules cannot express. Both nodes name it with
- * `testedBy` (nodes/shared/credentialTest.ts); it spends no credit.
+ * `testedBy` (nodes/Aifaceswap/transport/credentialTest.ts); it spends no credit.
  */
 export class AifaceswapApi implements ICredentialType {
 	name = 'aifaceswapApi';

@@ -14,7 +14,7 @@ import { submitWithoutCallbackHint } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { resumeOnCallback } from './wait/waitForResult';
 import * as video from './actions/video/Video.resource';
-import { aifaceswapApiTest } from '../shared/credentialTest';
+import { aifaceswapApiTest } from './transport/credentialTest';
 
 export class Aifaceswap implements INodeType {
 	description: INodeTypeDescription = {

@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
-import { aifaceswapApiTest } from '../shared/credentialTest';
+import { aifaceswapApiTest } from '../Aifaceswap/transport/credentialTest';
 import type { DownloadSettings } from '../shared/download';
 import { allowedDownloadHostsOption, downloadResultFile, downloadResultOption, maxDownloadSizeOption } from '../shared/download';
 

@@ -17,7 +17,7 @@ export const CREDENTIAL_TYPE = 'aifaceswapApi';
 
 export const API_PATH = '/api/aifaceswap/v1/';
 
-const DEFAULT_BASE_URL = 'https://aifaceswap.io';
+export const DEFAULT_BASE_URL = 'https://aifaceswap.io';
 
 export type Endpoint =
 	| 'faceswap'

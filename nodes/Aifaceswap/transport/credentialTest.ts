@@ -6,6 +6,9 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { API_PATH, DEFAULT_BASE_URL } from './index';
+import { networkErrorCode } from './networkErrors';
+
 /**
  * The key check of the Aifaceswap API credential, which n8n runs when a credential is saved or
  * tested (both nodes name it with `testedBy`).
@@ -20,9 +23,6 @@ import type {
  * part of a message.
  */
 
-const DEFAULT_BASE_URL = 'https://aifaceswap.io';
-
-const API_PATH = '/api/aifaceswap/v1/';
 const CHECK_ENDPOINT = 'extract_face';
 const TIMEOUT_SECONDS = 20;
 
@@ -186,17 +186,6 @@ function judgeAnswer(response: FullResponse, base: string): INodeCredentialTestR
 	return { status: 'OK', message: `The aifaceswap API at ${where} accepted the API key.` };
 }
 
-/** The error's network code (ECONNREFUSED, ENOTFOUND ...), from it or its causes. */
-function errorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
-}
-
 function errorText(error: unknown): string {
 	let current: unknown = error;
 	const texts: string[] = [];
@@ -212,7 +201,7 @@ function errorText(error: unknown): string {
 function describeNetworkError(error: unknown, base: string): string {
 	const where = shownUrl(base);
 	const host = hostOf(base);
-	const code = errorCode(error);
+	const code = networkErrorCode(error);
 	const text = errorText(error);
 	switch (code) {
 		case 'ENOTFOUND':
