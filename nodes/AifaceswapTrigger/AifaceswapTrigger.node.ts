@@ -86,7 +86,7 @@ export class AifaceswapTrigger implements INodeType {
 						description:
 							'When set, only callbacks whose URL ends in ?token=&lt;this value&gt; start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
 					},
-					downloadResultOption(),
+					downloadResultOption,
 					allowedDownloadHostsOption,
 					maxDownloadSizeOption,
 				],

@@ -21,16 +21,14 @@ export const DOWNLOAD_DEADLINE_SECONDS = 20;
 const MB = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
-/** The Download Result option; `when` names the mode it works in, if the node has several. */
-export function downloadResultOption(when = ''): INodeProperties {
-	return {
-		displayName: 'Download Result',
-		name: 'downloadResult',
-		type: 'boolean',
-		default: false,
-		description: `Whether to download the result file into the binary property "data"${when}. Downloads only from aifaceswap's own hosts, the credential's Base URL (its scheme, host and port) and Allowed Download Hosts, up to Max Download Size and within ${DOWNLOAD_DEADLINE_SECONDS} seconds; otherwise the item carries downloadError.`,
-	};
-}
+/** The Download Result option (trigger and Wait for Result). */
+export const downloadResultOption: INodeProperties = {
+	displayName: 'Download Result',
+	name: 'downloadResult',
+	type: 'boolean',
+	default: false,
+	description: `Whether to download the result file into the binary property "data". Downloads only from aifaceswap's own hosts, the credential's Base URL (its scheme, host and port) and Allowed Download Hosts, up to Max Download Size and within ${DOWNLOAD_DEADLINE_SECONDS} seconds; otherwise the item carries downloadError.`,
+};
 
 /** The option that widens where results may be downloaded from (trigger and Wait for Result). */
 export const allowedDownloadHostsOption: INodeProperties = {

@@ -156,7 +156,7 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 	const maxCredits = forTool ? TOOL_MAX_CREDITS : 0;
 	const waitOptions = forTool
 		? []
-		: [downloadResultOption(), allowedDownloadHostsOption, maxDownloadSizeOption].map((option) => withDisplay(option, ONLY_IN_WAIT_MODE));
+		: [downloadResultOption, allowedDownloadHostsOption, maxDownloadSizeOption].map((option) => withDisplay(option, ONLY_IN_WAIT_MODE));
 	const field: INodeProperties = {
 		displayName: 'Options',
 		name: 'options',

@@ -29,7 +29,7 @@ function quoted(text: string): string {
  * arrays repeat the field. Built by hand into one Buffer so that it works the same on every
  * n8n version, whatever HTTP client n8n uses underneath.
  */
-export function encodeMultipart(fields: Record<string, FieldValue | FieldValue[] | undefined>, boundary: string): Buffer {
+function encodeMultipart(fields: Record<string, FieldValue | FieldValue[] | undefined>, boundary: string): Buffer {
 	const chunks: Buffer[] = [];
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined) continue;
