@@ -216,19 +216,21 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 }
 
 /**
- * The editor's hint (output panel) on a swap in Submit Only mode without a Callback URL: the task
+ * The editor's hint (output panel) on an operation with Result Mode (given by value) in Submit Only mode without a Callback URL: the task
  * is allowed, but its result goes only to the aifaceswap.io account, and n8n hears nothing of it.
  * `$rawParameter`: the parameters as entered (an expression in Callback URL counts as a URL, unevaluated).
  */
-export const submitWithoutCallbackHint: NodeHint = {
+export function submitWithoutCallbackHint(operationsWithResultMode: string[]): NodeHint {
+	return {
 	message:
 		'Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only, and n8n is not told. To receive it in n8n, paste the Production URL of an Aifaceswap Trigger into Callback URL, or set Result Mode to Wait for Result. Both need an n8n the internet can reach (WEBHOOK_URL set to its public address).',
 	type: 'info',
 	location: 'outputPane',
 	whenToDisplay: 'always',
 	displayCondition:
-		'={{ ["swapFace", "swapMultipleFaces"].includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}',
-};
+		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
+	};
+}
 
 /** How a swap delivers its result, and its options: the same on all four swap operations. */
 export const resultFields: INodeProperties[] = [

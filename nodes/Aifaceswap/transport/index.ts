@@ -19,13 +19,8 @@ export const API_PATH = '/api/aifaceswap/v1/';
 
 export const DEFAULT_BASE_URL = 'https://aifaceswap.io';
 
-export type Endpoint =
-	| 'faceswap'
-	| 'extract_face'
-	| 'multi_faceswap'
-	| 'video_faceswap'
-	| 'extract_base64_face'
-	| 'multi_video_faceswap';
+/** An aifaceswap endpoint's name (the last part of its path), as each operation declares it. */
+export type Endpoint = string;
 
 /** A request body ready to send: JSON fields, or encoded bytes with their content type. */
 export type EncodedBody = { json: IDataObject } | { bytes: Buffer; contentType: string };
