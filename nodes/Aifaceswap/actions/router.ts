@@ -21,8 +21,8 @@ export const OPERATIONS: Operations = { image, video };
 
 /** Every operation of the node, with its resource. */
 export function allOperations(): Array<{ resource: string; operation: OperationModule }> {
-	return Object.entries(OPERATIONS).flatMap(([resource, operations]) =>
-		Object.values<OperationModule>(operations).map((operation) => ({ resource, operation })),
+	return Object.entries({ image, video }).flatMap(([resource, { operations }]) =>
+		operations.map((operation: OperationModule) => ({ resource, operation })),
 	);
 }
 

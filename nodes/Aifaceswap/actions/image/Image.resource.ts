@@ -6,4 +6,6 @@ import * as swapMultipleFaces from './swapMultipleFaces.operation';
 export { extractFaces, swapFace, swapMultipleFaces };
 
 /** The image operations, in the order the editor lists them. */
-export const description = resourceDescription('image', [swapFace, extractFaces, swapMultipleFaces]);
+export const operations = [swapFace, extractFaces, swapMultipleFaces];
+
+export const description = resourceDescription('image', operations);
