@@ -17,19 +17,27 @@ import * as video from './video/Video.resource';
 /** Each resource's own operations, as `node.type.ts` lists them: an operation may belong to one resource only. */
 type Operations = { [R in keyof AifaceswapMap]: { [O in AifaceswapMap[R]]: OperationModule } };
 
+/** Fails the type check when a resource index does not export an operation `node.type.ts` lists. */
 export const OPERATIONS: Operations = { image, video };
 
-/** Every operation of the node, with its resource. */
-export function allOperations(): Array<{ resource: string; operation: OperationModule }> {
-	return Object.entries({ image, video }).flatMap(([resource, { operations }]) =>
-		operations.map((operation: OperationModule) => ({ resource, operation })),
-	);
+/** Each resource's operations, in the order the editor lists them. */
+export type OperationRegistry = Record<string, OperationModule[]>;
+
+/** The node's operations, from the resource indexes. */
+export const REGISTRY: OperationRegistry = { image: image.operations, video: video.operations };
+
+/** The operation a node's parameters choose, if the registry has it. */
+export function findOperation(registry: OperationRegistry, resource: string, operation: string): OperationModule | undefined {
+	return registry[resource]?.find(({ declaration }) => declaration.option.value === operation);
 }
 
 /** The operation values that have a Result Mode (they create a task that calls back). */
-export function operationsWithResultMode(): string[] {
-	const values = allOperations().filter(({ operation }) => hasResultMode(operation.declaration));
-	return [...new Set(values.map(({ operation }) => operation.declaration.option.value))];
+export function operationsWithResultMode(registry: OperationRegistry = REGISTRY): string[] {
+	const values = Object.values(registry)
+		.flat()
+		.filter(({ declaration }) => hasResultMode(declaration))
+		.map(({ declaration }) => declaration.option.value);
+	return [...new Set(values)];
 }
 
 /**
@@ -39,7 +47,7 @@ export function operationsWithResultMode(): string[] {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as AifaceswapType['resource'];
 	const operation = this.getNodeParameter('operation', 0) as AifaceswapType['operation'];
-	const chosen = (OPERATIONS[resource] as Record<string, OperationModule | undefined> | undefined)?.[operation];
+	const chosen = findOperation(REGISTRY, resource, operation);
 	if (!chosen?.execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}

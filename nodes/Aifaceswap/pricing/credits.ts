@@ -40,7 +40,7 @@ export const PRICES = {
 
 /** The price as users read it: "2 credits", or the rule's text. */
 export function priceText(price: Price): string {
-	return typeof price === 'number' ? `${price} credits` : price.text;
+	return typeof price === 'number' ? `${price} credit${price === 1 ? '' : 's'}` : price.text;
 }
 
 /** What a task costs by the price list. */
