@@ -84,7 +84,7 @@ export class AifaceswapTrigger implements INodeType {
 						typeOptions: { password: true },
 						default: '',
 						description:
-							'When set, only callbacks whose URL ends in ?token=&lt;this value&gt; start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
+							'When set, only callbacks whose URL has token=&lt;this value&gt; in its query (for example ...?token=&lt;this value&gt;) start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
 					},
 					downloadResultOption,
 					allowedDownloadHostsOption,

@@ -201,7 +201,7 @@ test('more than one item fails before anything is sent', async () => {
 	const result = await pause(imageSwap, [{ json: {} }, { json: {} }]);
 	expect(result.status).toBe('error');
 	expect(result.error?.message).toBe(
-		'Result Mode "Wait for Result" (resultMode) takes one item per execution, but 2 items arrived, so nothing was sent.',
+		'Result Mode "Wait for Result" (resultMode) takes one item each time the node runs, but 2 items arrived, so nothing was sent.',
 	);
 	expect(result.error?.description).toMatch(/Loop Over Items node \(batch size 1\)/);
 	expect(api.requests).toHaveLength(0);

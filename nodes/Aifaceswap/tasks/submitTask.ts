@@ -44,6 +44,13 @@ interface TaskOptions {
 const SEND_ANYWAY =
 	'To send it anyway, turn off Options > Skip Already Submitted, or change Options > Value to Dedupe On.';
 
+/** What an error adds when the request may have created a task: with the submission record (Skip Already Submitted on), or without. */
+function mayExistText(recorded: boolean): string {
+	return recorded
+		? 'The task may have been created and charged. Skip Already Submitted keeps this request in the submission record, so a re-run reports it as already submitted (alreadySubmitted = true) instead of sending it: check your tasks on aifaceswap.io first.'
+		: 'The task may have been created and charged: check your tasks on aifaceswap.io before running it again (Skip Already Submitted is off, so a re-run sends it again).';
+}
+
 /** What an item that was not sent says: what is known of the earlier request, and how to send anyway. */
 function alreadySubmittedNotice(taskId: string | undefined): string {
 	return taskId
@@ -141,13 +148,17 @@ async function sendTask(
 	} catch (error) {
 		// Not a failure the transport could describe: whether the request left is not known.
 		claim?.mayExist();
-		throw asNodeError(ctx.getNode(), error, itemIndex);
+		const failure = asNodeError(ctx.getNode(), error, itemIndex);
+		failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
+		throw failure;
 	}
 	if (!result.ok) {
 		const { error, taskMayExist } = result.failure;
 		const failure = asNodeError(ctx.getNode(), error, itemIndex);
-		if (taskMayExist) claim?.mayExist();
-		else if (claim && !(await claim.notSent())) {
+		if (taskMayExist) {
+			claim?.mayExist();
+			failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
+		} else if (claim && !(await claim.notSent())) {
 			failure.description = `${failure.description ?? ''} The submission record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
 		}
 		throw failure;

@@ -6,7 +6,7 @@ import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { asNumber, invalidParameter } from '../../inputs/validation';
 import { PRICES } from '../../pricing/credits';
 import { submitTask } from '../../tasks/submitTask';
-import { resultFields, urlField } from '../common.descriptions';
+import { PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
 import { notForModelsFields } from '../tool.descriptions';
 
@@ -58,6 +58,7 @@ const properties: INodeProperties[] = [
 						default: '',
 						placeholder: 'https://example.com/face.jpg',
 						description: 'Public URL of the face to put there',
+						hint: PUBLIC_URL_HINT,
 					},
 				],
 			},

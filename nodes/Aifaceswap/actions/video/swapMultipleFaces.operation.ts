@@ -8,7 +8,7 @@ import { invalidParameter } from '../../inputs/validation';
 import { PRICES } from '../../pricing/credits';
 import { submitTask } from '../../tasks/submitTask';
 import { readVideoSettings, videoDuration } from '../../video/videoSettings';
-import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
+import { durationFields, enhanceField, PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
 import { notForModelsFields } from '../tool.descriptions';
 
@@ -82,6 +82,7 @@ const properties: INodeProperties[] = [
 						default: '',
 						placeholder: 'https://example.com/face.jpg',
 						description: 'Public URL of the new face',
+						hint: PUBLIC_URL_HINT,
 					},
 				],
 			},
