@@ -48,17 +48,20 @@ function missingRegistrations(registry: OperationRegistry, mockEndpoints: string
 	return missing;
 }
 
-/** A hypothetical Image > Enhance Face: one image URL, a callback, 1 credit. Declared here only, with its price in a test-only table. */
-const testPrices = { ...PRICES, image: { ...PRICES.image, enhanceFace: 1 } };
+/**
+ * A throw-away Image operation like a hypothetical Enhance Face (a callback, 1 credit), named so
+ * that it never meets a real one. Declared here only, with its price in a test-only table.
+ */
+const testPrices = { ...PRICES, image: { ...PRICES.image, throwAway: 1 } };
 
-const enhanceFace: OperationModule = {
+const throwAway: OperationModule = {
 	declaration: {
-		option: { name: 'Enhance Face', value: 'enhanceFace', description: 'Sharpen the face in a photo', action: 'Enhance a face in an image' },
-		endpoint: 'enhance_face',
+		option: { name: 'Throw Away', value: 'throwAway', description: 'Test only', action: 'Throw away an image' },
+		endpoint: 'throw_away',
 		price: 1,
 		callbackType: 1,
 	},
-	description: updateDisplayOptions({ show: { resource: ['image'], operation: ['enhanceFace'] } }, [toolDescriptionField('Enhances a face.')]),
+	description: updateDisplayOptions({ show: { resource: ['image'], operation: ['throwAway'] } }, [toolDescriptionField('Test only.')]),
 	execute: async () => ({ json: {} }),
 };
 
@@ -83,19 +86,19 @@ test("the node's Operation fields are the ones built from the registry", () => {
 });
 
 test('a new operation is picked up by the router, the option list, the tool variant, the hint and the mock', () => {
-	const registry = { ...REGISTRY, image: [...REGISTRY.image, enhanceFace] };
-	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'enhance_face'], testPrices)).toEqual([]);
-	expect(resourceDescription('image', registry.image)[0].options).toContainEqual(expect.objectContaining({ value: 'enhanceFace', description: 'Sharpen the face in a photo (1 credit)' }));
-	expect(operationsWithResultMode(registry)).toContain('enhanceFace');
+	const registry = { ...REGISTRY, image: [...REGISTRY.image, throwAway] };
+	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'throw_away'], testPrices)).toEqual([]);
+	expect(resourceDescription('image', registry.image)[0].options).toContainEqual(expect.objectContaining({ value: 'throwAway', description: 'Test only (1 credit)' }));
+	expect(operationsWithResultMode(registry)).toContain('throwAway');
 });
 
 test('a forgotten registration fails, naming what was forgotten', () => {
-	const registry = { ...REGISTRY, image: [...REGISTRY.image, enhanceFace] };
-	expect(missingRegistrations(registry, MOCK_ENDPOINTS, testPrices)).toEqual(['image > enhanceFace: the mock API does not answer enhance_face']);
-	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'enhance_face'])).toEqual(['image > enhanceFace: its price is not the price table\'s']);
-	const noToolDescription = { ...enhanceFace, description: [] };
-	expect(missingRegistrations({ ...REGISTRY, image: [...REGISTRY.image, noToolDescription] }, [...MOCK_ENDPOINTS, 'enhance_face'], testPrices)).toEqual([
-		'image > enhanceFace: no Tool Description for the tool variant',
+	const registry = { ...REGISTRY, image: [...REGISTRY.image, throwAway] };
+	expect(missingRegistrations(registry, MOCK_ENDPOINTS, testPrices)).toEqual(['image > throwAway: the mock API does not answer throw_away']);
+	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'throw_away'])).toEqual(['image > throwAway: its price is not the price table\'s']);
+	const noToolDescription = { ...throwAway, description: [] };
+	expect(missingRegistrations({ ...REGISTRY, image: [...REGISTRY.image, noToolDescription] }, [...MOCK_ENDPOINTS, 'throw_away'], testPrices)).toEqual([
+		'image > throwAway: no Tool Description for the tool variant',
 	]);
 });
 
