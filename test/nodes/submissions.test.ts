@@ -45,7 +45,7 @@ test('running the same batch again sends nothing and outputs each item as alread
 	expect(api.apiRequests()).toHaveLength(4);
 	expect(second.output?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	expect(second.output?.map((item) => item.json.taskId)).toEqual(taskIds);
-	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, credits: 0, estimatedCredits: 2 });
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, credits: 0, estimatedCredits: PRICES.image.swapFace });
 	expect(String(second.output?.[0].json.notice)).toContain('Skip Already Submitted');
 });
 
