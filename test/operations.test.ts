@@ -16,11 +16,12 @@ import type { OperationRegistry } from '../nodes/Aifaceswap/actions/router';
 import { findOperation, operationsWithResultMode, REGISTRY } from '../nodes/Aifaceswap/actions/router';
 import { TOOL_DESCRIPTIONS, toolDescriptionField } from '../nodes/Aifaceswap/actions/tool.descriptions';
 import * as video from '../nodes/Aifaceswap/actions/video/Video.resource';
+import type { Price } from '../nodes/Aifaceswap/pricing/credits';
 import { PRICES, priceText } from '../nodes/Aifaceswap/pricing/credits';
 import { callbackTypes, MOCK_ENDPOINTS } from './mock-api/server';
 
 /** What a registry misses for its operations to work: one line per forgotten registration. */
-function missingRegistrations(registry: OperationRegistry, mockEndpoints: string[]): string[] {
+function missingRegistrations(registry: OperationRegistry, mockEndpoints: string[], prices: Record<string, Record<string, Price>> = PRICES): string[] {
 	const missing: string[] = [];
 	const withResultMode = operationsWithResultMode(registry);
 	const hint = String(submitWithoutCallbackHint(withResultMode).displayCondition);
@@ -31,6 +32,7 @@ function missingRegistrations(registry: OperationRegistry, mockEndpoints: string
 			const { declaration, description } = operation;
 			const { value } = declaration.option;
 			const name = `${resource} > ${value}`;
+			if (prices[resource]?.[value] !== declaration.price) missing.push(`${name}: its price is not the price table's`);
 			if (findOperation(registry, resource, value) !== operation) missing.push(`${name}: the router does not find it`);
 			const option = operationField.options?.find((o) => 'value' in o && o.value === value) as INodePropertyOptions | undefined;
 			if (!option) missing.push(`${name}: not in the Operation options`);
@@ -46,15 +48,20 @@ function missingRegistrations(registry: OperationRegistry, mockEndpoints: string
 	return missing;
 }
 
-/** A hypothetical Image > Enhance Face: one image URL, a callback, 1 credit. Declared here only. */
-const enhanceFace: OperationModule = {
+/**
+ * A throw-away Image operation like a hypothetical Enhance Face (a callback, 1 credit), named so
+ * that it never meets a real one. Declared here only, with its price in a test-only table.
+ */
+const testPrices = { ...PRICES, image: { ...PRICES.image, throwAway: 1 } };
+
+const throwAway: OperationModule = {
 	declaration: {
-		option: { name: 'Enhance Face', value: 'enhanceFace', description: 'Sharpen the face in a photo', action: 'Enhance a face in an image' },
-		endpoint: 'enhance_face',
+		option: { name: 'Throw Away', value: 'throwAway', description: 'Test only', action: 'Throw away an image' },
+		endpoint: 'throw_away',
 		price: 1,
 		callbackType: 1,
 	},
-	description: updateDisplayOptions({ show: { resource: ['image'], operation: ['enhanceFace'] } }, [toolDescriptionField('Enhances a face.')]),
+	description: updateDisplayOptions({ show: { resource: ['image'], operation: ['throwAway'] } }, [toolDescriptionField('Test only.')]),
 	execute: async () => ({ json: {} }),
 };
 
@@ -79,18 +86,19 @@ test("the node's Operation fields are the ones built from the registry", () => {
 });
 
 test('a new operation is picked up by the router, the option list, the tool variant, the hint and the mock', () => {
-	const registry = { ...REGISTRY, image: [...REGISTRY.image, enhanceFace] };
-	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'enhance_face'])).toEqual([]);
-	expect(resourceDescription('image', registry.image)[0].options).toContainEqual(expect.objectContaining({ value: 'enhanceFace', description: 'Sharpen the face in a photo (1 credit)' }));
-	expect(operationsWithResultMode(registry)).toContain('enhanceFace');
+	const registry = { ...REGISTRY, image: [...REGISTRY.image, throwAway] };
+	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'throw_away'], testPrices)).toEqual([]);
+	expect(resourceDescription('image', registry.image)[0].options).toContainEqual(expect.objectContaining({ value: 'throwAway', description: 'Test only (1 credit)' }));
+	expect(operationsWithResultMode(registry)).toContain('throwAway');
 });
 
 test('a forgotten registration fails, naming what was forgotten', () => {
-	const registry = { ...REGISTRY, image: [...REGISTRY.image, enhanceFace] };
-	expect(missingRegistrations(registry, MOCK_ENDPOINTS)).toEqual(['image > enhanceFace: the mock API does not answer enhance_face']);
-	const noToolDescription = { ...enhanceFace, description: [] };
-	expect(missingRegistrations({ ...REGISTRY, image: [...REGISTRY.image, noToolDescription] }, [...MOCK_ENDPOINTS, 'enhance_face'])).toEqual([
-		'image > enhanceFace: no Tool Description for the tool variant',
+	const registry = { ...REGISTRY, image: [...REGISTRY.image, throwAway] };
+	expect(missingRegistrations(registry, MOCK_ENDPOINTS, testPrices)).toEqual(['image > throwAway: the mock API does not answer throw_away']);
+	expect(missingRegistrations(registry, [...MOCK_ENDPOINTS, 'throw_away'])).toEqual(['image > throwAway: its price is not the price table\'s']);
+	const noToolDescription = { ...throwAway, description: [] };
+	expect(missingRegistrations({ ...REGISTRY, image: [...REGISTRY.image, noToolDescription] }, [...MOCK_ENDPOINTS, 'throw_away'], testPrices)).toEqual([
+		'image > throwAway: no Tool Description for the tool variant',
 	]);
 });
 

@@ -8,6 +8,7 @@ import { useMockApi } from '../support/mock';
 import type { RunResult, TestItem } from '../support/n8n';
 import { resumeAfterWaitLimit, runAifaceswap } from '../support/n8n';
 import { post, useWebhookServer } from '../support/webhook-server';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
 const n8n = useWebhookServer();
@@ -47,7 +48,7 @@ test('the callback resumes the execution with the result', async () => {
 	expect(resumed?.status).toBe('success');
 	expect(resumed?.output).toEqual([
 		{
-			json: { taskId: task.taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
+			json: { taskId: task.taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
 			pairedItem: { item: 0 },
 		},
 	]);
@@ -226,7 +227,7 @@ test('when the wait limit passes, the item continues with the task id and timedO
 	expect(resumed.status).toBe('success');
 	expect(resumed.output).toEqual([
 		{
-			json: { taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
+			json: { taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
 			pairedItem: { item: 0 },
 		},
 	]);
