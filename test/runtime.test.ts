@@ -24,3 +24,22 @@ test('a platform with no Node.js 24 package fails with what to do', () => {
 		/needs Node\.js 24 or newer, this is Node\.js 20\.20\.2, and the npm registry has no Node\.js 24 package for darwin-arm64\. Run this command with Node\.js 24 or newer/,
 	);
 });
+
+test('npm run dev, npm test and .ci/run keep the n8n runtimes in one place outside the clone', () => {
+	const os = require('node:os') as typeof import('node:os');
+	const fs = require('node:fs') as typeof import('node:fs');
+	const path = require('node:path') as typeof import('node:path');
+	const saved = process.env.N8N_RUNTIME_DIR;
+	delete process.env.N8N_RUNTIME_DIR;
+	try {
+		jest.isolateModules(() => {
+			const { paths } = require('../scripts/n8n-runtime') as { paths: () => { runtimeDir: string } };
+			expect(paths().runtimeDir.startsWith(path.join(os.homedir(), '.cache', 'n8n-nodes-aifaceswap', 'n8n-runtime'))).toBe(true);
+		});
+	} finally {
+		if (saved !== undefined) process.env.N8N_RUNTIME_DIR = saved;
+	}
+	// .ci/run sets no other place; CI caches that one.
+	expect(fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8')).not.toMatch(/^\s*export N8N_RUNTIME_DIR/m);
+	expect(fs.readFileSync(path.join(__dirname, '..', '.github', 'workflows', 'ci.yml'), 'utf8')).toContain('path: ~/.cache/n8n-nodes-aifaceswap/n8n-runtime');
+});

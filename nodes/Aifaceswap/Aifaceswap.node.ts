@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image/Image.resource';
 import { submitWithoutCallbackHint } from './actions/common.descriptions';
-import { router } from './actions/router';
+import { operationsWithResultMode, router } from './actions/router';
 import { resumeOnCallback } from './wait/waitForResult';
 import * as video from './actions/video/Video.resource';
 import { aifaceswapApiTest } from './transport/credentialTest';
@@ -40,7 +40,7 @@ export class Aifaceswap implements INodeType {
 				restartWebhook: true,
 			},
 		],
-		hints: [submitWithoutCallbackHint],
+		hints: [submitWithoutCallbackHint(operationsWithResultMode())],
 		waitingNodeTooltip:
 			'Waiting for aifaceswap to call back with the result of the task (Wait for Result). It resumes when the callback arrives, or continues with timedOut = true when the wait limit passes.',
 		properties: [

@@ -27,7 +27,8 @@ export class AifaceswapTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + $parameter["events"].join(" and ") }}',
-		description: 'Starts the workflow when aifaceswap sends the result of a face swap task',
+		// n8n's node panel shows this text under the package's one entry, which holds the action node too.
+		description: 'Face swaps with aifaceswap.io: starts the workflow when a task\'s result arrives',
 		defaults: { name: 'Aifaceswap Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -84,7 +85,7 @@ export class AifaceswapTrigger implements INodeType {
 						typeOptions: { password: true },
 						default: '',
 						description:
-							'When set, only callbacks whose URL ends in ?token=&lt;this value&gt; start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
+							'When set, only callbacks whose URL has token=&lt;this value&gt; in its query (for example ...?token=&lt;this value&gt;) start the workflow (others get HTTP 401). Add it to the Callback URL of the Aifaceswap node.',
 					},
 					downloadResultOption,
 					allowedDownloadHostsOption,

@@ -117,6 +117,9 @@ describe('the node panel', () => {
 		await shot('3-next-panel-actions', nodePanel());
 		expect(details).toContain('Actions (6)');
 		expect(details).toMatch(/Triggers \(\d\)/);
+		// The package's one entry shows the trigger's description: it must fit the actions too.
+		expect(details).toContain('Face swaps with aifaceswap.io');
+		expect(details).not.toContain('Starts the workflow when aifaceswap sends');
 		for (const action of ACTIONS) expect(details).toContain(action);
 	});
 });

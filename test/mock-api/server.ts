@@ -9,6 +9,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type http from 'node:http';
 
+import type { OperationRegistry } from '../../nodes/Aifaceswap/actions/router';
+import { REGISTRY } from '../../nodes/Aifaceswap/actions/router';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 import { LoopbackServer } from '../support/loopback-server';
 import { MockFiles } from './files';
 import { GeneratedFiles } from './generated-files';
@@ -78,12 +81,13 @@ export interface Task {
 	points: number;
 }
 
-const TYPE_OF: Partial<Record<EndpointName, 1 | 2>> = {
-	faceswap: 1,
-	video_faceswap: 1,
-	multi_faceswap: 2,
-	multi_video_faceswap: 2,
-};
+/** The callback `type` of each endpoint that creates a task, as the node's operations declare it. */
+export function callbackTypes(registry: OperationRegistry = REGISTRY): Partial<Record<string, 1 | 2>> {
+	const declarations = Object.values(registry).flat().map(({ declaration }) => declaration);
+	return Object.fromEntries(declarations.filter((d) => d.callbackType !== undefined).map((d) => [d.endpoint, d.callbackType as 1 | 2]));
+}
+
+const TYPE_OF = callbackTypes();
 
 /** A 1x1 PNG: the result image served at /results/<task>.png. */
 export const RESULT_PNG = Buffer.from(
@@ -394,15 +398,16 @@ function requireDurationAndEnhance(body: Record<string, unknown>): { duration: n
 	return { duration, enhance };
 }
 
+/** The mock's answer to each endpoint: a new operation's endpoint adds its answer here. */
 const ENDPOINTS: Record<EndpointName, Handler> = {
 	faceswap(body, files) {
 		requireImage(body, files, 'source_image');
 		requireImage(body, files, 'face_image');
-		return { data: {}, points: 2 };
+		return { data: {}, points: PRICES.image.swapFace };
 	},
 	extract_face(body, files) {
 		requireImage(body, files, 'img');
-		return { data: { faces: FACE_BOXES }, points: 2 };
+		return { data: { faces: FACE_BOXES }, points: PRICES.image.extractFaces };
 	},
 	multi_faceswap(body) {
 		if (!isHttpUrl(body.source_image)) throw new BadRequest('source_image must be a complete URL');
@@ -412,13 +417,13 @@ const ENDPOINTS: Record<EndpointName, Handler> = {
 		if (!Array.isArray(index) || index.length !== faces.length || !index.every((i) => Number.isInteger(i) && i >= 0)) {
 			throw new BadRequest('index must be a list of face indexes, one per face_image');
 		}
-		return { data: {}, points: 5 };
+		return { data: {}, points: PRICES.image.swapMultipleFaces };
 	},
 	video_faceswap(body) {
 		if (!isHttpUrl(body.source_video)) throw new BadRequest('source_video must be a complete URL');
 		if (!isHttpUrl(body.face_image)) throw new BadRequest('face_image must be a complete URL');
 		const { duration, enhance } = requireDurationAndEnhance(body);
-		return { data: {}, points: 2 * (enhance + 1) * duration };
+		return { data: {}, points: PRICES.video.swapFace.credits({ durationSeconds: duration, enhance }) };
 	},
 	extract_base64_face(body) {
 		if (!isBase64(body.base64_img)) throw new BadRequest('base64_img must be a base64 image');
@@ -433,6 +438,9 @@ const ENDPOINTS: Record<EndpointName, Handler> = {
 			if (!isHttpUrl(ref?.face_url)) throw new BadRequest('ref_info.face_url must be a complete URL');
 		}
 		const { duration, enhance } = requireDurationAndEnhance(body);
-		return { data: {}, points: 2 * (refs.length + 1 + enhance) * duration };
+		return { data: {}, points: PRICES.video.swapMultipleFaces.credits({ durationSeconds: duration, enhance, faceCount: refs.length }) };
 	},
 };
+
+/** The endpoints the mock answers. */
+export const MOCK_ENDPOINTS = Object.keys(ENDPOINTS);

@@ -30,7 +30,8 @@ describe('API errors', () => {
 		api.fail({ status: 200, body: { code: 1002, message: 'Insufficient credits, please recharge' } });
 		const result = await run();
 		expect(result.error?.message).toBe('Insufficient credits, please recharge');
-		expect(result.error?.description).toBe('The aifaceswap API answered with an error (HTTP 200, API code 1002).');
+		// An unknown code in an HTTP 200 answer may come with a task: the record keeps it, and the error says so.
+		expect(result.error?.description).toMatch(/^The aifaceswap API answered with an error \(HTTP 200, API code 1002\)\. The task may have been created/);
 		expect(result.error?.httpCode).toBe('1002');
 		expect(api.apiRequests()).toHaveLength(1);
 	});
@@ -100,6 +101,24 @@ describe('retries', () => {
 		expect(api.apiRequests()).toHaveLength(1);
 		expect(api.tasks).toHaveLength(1);
 		expect(result.error?.httpCode).toBe('504');
+		expect(result.error?.description).toBe(
+			'The aifaceswap API answered with an error (HTTP 504). The task may have been created and charged. Skip Already Submitted keeps this request in the submission record, so a re-run reports it as already submitted (alreadySubmitted = true) instead of sending it: check your tasks on aifaceswap.io first.',
+		);
+	});
+
+	test('with Skip Already Submitted off, a possible task is not said to be reported as already submitted', async () => {
+		api.fail({ status: 502, processFirst: true });
+		const result = await run({ parameters: { ...imageSwap, options: { skipAlreadySubmitted: false } } as never });
+		expect(result.error?.description).toMatch(/may have been created and charged: check your tasks on aifaceswap\.io before running it again \(Skip Already Submitted is off/);
+		expect(result.error?.description).not.toMatch(/already submitted \(/);
+	});
+
+	test('an Extract operation that loses its connection speaks of no task and no submission record', async () => {
+		api.fail({ drop: true, processFirst: true });
+		const result = await run({ parameters: { resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL } as never });
+		expect(result.error?.description).toBe(
+			'Network error ECONNRESET. The request was sent but no answer arrived, so aifaceswap may have carried it out. It was not sent again automatically.',
+		);
 	});
 
 	test('a connection dropped after sending is not retried, and the error says the task may exist', async () => {
@@ -109,7 +128,7 @@ describe('retries', () => {
 		expect(api.tasks).toHaveLength(1);
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('The connection to the aifaceswap API failed: the connection was closed before an answer came');
-		expect(result.error?.description).toMatch(/the task may have been created and charged\. It is not sent again automatically/);
+		expect(result.error?.description).toMatch(/no answer arrived, so aifaceswap may have carried it out\. It was not sent again automatically\. The task may have been created and charged\. Skip Already Submitted keeps this request/);
 		expectNoKey(result.error);
 	});
 });

@@ -12,6 +12,7 @@ import {
 } from '../support/fixtures';
 import { runAifaceswap } from '../support/n8n';
 import { useMockApi } from '../support/mock';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
 
@@ -36,7 +37,7 @@ describe('image: swapFace', () => {
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -64,7 +65,7 @@ describe('image: swapFace', () => {
 			face_image: { fileName: 'face.jpg', mimeType: 'image/jpeg', size: FACE_JPEG.length, sha256: sha256(FACE_JPEG) },
 		});
 		expect(request.body).toEqual({ webhook: CALLBACK_URL });
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false });
 	});
 
 	test('one binary and one URL image: the URL goes as a text field of the multipart body', async () => {
@@ -101,7 +102,7 @@ describe('image: extractFaces', () => {
 		const result = await run({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL });
 		expect(api.apiRequests()[0].path).toBe('/api/aifaceswap/v1/extract_face');
 		expect(api.apiRequests()[0].body).toEqual({ img: SOURCE_URL });
-		expect(result.output).toEqual([{ json: { faces, faceCount: 3, credits: 2 }, pairedItem: { item: 0 } }]);
+		expect(result.output).toEqual([{ json: { faces, faceCount: 3, credits: PRICES.image.extractFaces }, pairedItem: { item: 0 } }]);
 	});
 
 	test('from binary: uploaded as the multipart file field img', async () => {

@@ -8,6 +8,7 @@ import { useMockApi } from '../support/mock';
 import type { TestItem } from '../support/n8n';
 import { anotherProcess, runAifaceswap } from '../support/n8n';
 import { processedData } from '../support/processed-data';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
 
@@ -44,7 +45,7 @@ test('running the same batch again sends nothing and outputs each item as alread
 	expect(api.apiRequests()).toHaveLength(4);
 	expect(second.output?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	expect(second.output?.map((item) => item.json.taskId)).toEqual(taskIds);
-	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, credits: 0, estimatedCredits: 2 });
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, credits: 0, estimatedCredits: PRICES.image.swapFace });
 	expect(String(second.output?.[0].json.notice)).toContain('Skip Already Submitted');
 });
 
@@ -96,7 +97,7 @@ test('a request the API refused is sent again by the next run', async () => {
 	const first = await run(itemsOf(1), { continueOnFail: true });
 	expect(first.output?.[0].json.error).toBe('Insufficient credits');
 	const second = await run(itemsOf(1));
-	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: PRICES.image.swapFace });
 	expect(api.apiRequests()).toHaveLength(2);
 });
 
@@ -105,7 +106,7 @@ describe('what certainly reached no API is sent again by the next run', () => {
 		const run = workflow();
 		await firstRun(run);
 		const second = await run(itemsOf(1));
-		expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+		expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: PRICES.image.swapFace });
 		return second;
 	};
 
@@ -274,7 +275,7 @@ test('a credential that cannot be read sends nothing and keeps no record: once i
 	const run = workflow();
 	const first = await run(itemsOf(1), { credential: false, continueOnFail: true });
 	expect(first.output?.[0].json.error).toBeDefined();
-	expect((await run(itemsOf(1))).output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: 2 });
+	expect((await run(itemsOf(1))).output?.[0].json).toMatchObject({ alreadySubmitted: false, credits: PRICES.image.swapFace });
 	expect(api.apiRequests()).toHaveLength(1);
 });
 

@@ -6,7 +6,10 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
-import { MODEL_INPUTS, NOT_FOR_MODELS, notForModelsMessage, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/tool.descriptions';
+import * as imageSwapMultipleFaces from '../../nodes/Aifaceswap/actions/image/swapMultipleFaces.operation';
+import { MODEL_INPUTS, notForModelsMessage, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/tool.descriptions';
+import * as videoExtractFaces from '../../nodes/Aifaceswap/actions/video/extractFaces.operation';
+import * as videoSwapMultipleFaces from '../../nodes/Aifaceswap/actions/video/swapMultipleFaces.operation';
 import { TOOL_MAX_CREDITS } from '../../nodes/Aifaceswap/pricing/credits';
 import { FACE_URL, PHOTO_PNG, SOURCE_URL, VIDEO_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
@@ -46,9 +49,9 @@ test.each([
 });
 
 test.each([
-	['image', 'swapMultipleFaces', NOT_FOR_MODELS.imageSwapMultipleFaces],
-	['video', 'extractFaces', NOT_FOR_MODELS.videoExtractFaces],
-	['video', 'swapMultipleFaces', NOT_FOR_MODELS.videoSwapMultipleFaces],
+	['image', 'swapMultipleFaces', imageSwapMultipleFaces.declaration.notForModels],
+	['video', 'extractFaces', videoExtractFaces.declaration.notForModels],
+	['video', 'swapMultipleFaces', videoSwapMultipleFaces.declaration.notForModels],
 ])('%s %s is not offered to a model: no $fromAI input, a description that says not to call it, a notice', (resource, operation, reason) => {
 	const tool = parametersOf(true, { resource, operation });
 	expect(JSON.stringify(tool)).not.toContain('$fromAI');
@@ -147,9 +150,9 @@ describe('the budget per call', () => {
 
 describe('operations a model cannot use', () => {
 	test.each([
-		['image swapMultipleFaces', { resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 0, faceImageUrl: FACE_URL }] } }, NOT_FOR_MODELS.imageSwapMultipleFaces],
-		['video extractFaces', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: PHOTO_PNG.toString('base64') }, NOT_FOR_MODELS.videoExtractFaces],
-		['video swapMultipleFaces', { resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl: VIDEO_URL, durationSource: 'manual', duration: 2, enhance: 0, references: { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] } }, NOT_FOR_MODELS.videoSwapMultipleFaces],
+		['image swapMultipleFaces', { resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 0, faceImageUrl: FACE_URL }] } }, imageSwapMultipleFaces.declaration.notForModels],
+		['video extractFaces', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: PHOTO_PNG.toString('base64') }, videoExtractFaces.declaration.notForModels],
+		['video swapMultipleFaces', { resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl: VIDEO_URL, durationSource: 'manual', duration: 2, enhance: 0, references: { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] } }, videoSwapMultipleFaces.declaration.notForModels],
 	])('%s as a tool answers the model why, and sends nothing', async (_name, parameters, reason) => {
 		const result = await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, asTool: true });
 		expect(result.status).toBe('success');

@@ -2,6 +2,7 @@ import { FRAME_BOXES } from '../mock-api/server';
 import { CALLBACK_URL, FACE_JPEG, FACE_URL, FACE_URL_2, faceFile, PHOTO_PNG, photoFile, VIDEO_URL } from '../support/fixtures';
 import { runAifaceswap } from '../support/n8n';
 import { useMockApi } from '../support/mock';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
 
@@ -49,7 +50,7 @@ describe('video: extractFaces', () => {
 		expect(request.path).toBe('/api/aifaceswap/v1/extract_base64_face');
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ base64_img: PHOTO_PNG.toString('base64') });
-		expect(result.output).toEqual([{ json: { faces, faceCount: 2, credits: 2 }, binary: { data: expect.objectContaining({ fileName: 'photo.png', mimeType: 'image/png' }) }, pairedItem: { item: 0 } }]);
+		expect(result.output).toEqual([{ json: { faces, faceCount: 2, credits: PRICES.video.extractFaces }, binary: { data: expect.objectContaining({ fileName: 'photo.png', mimeType: 'image/png' }) }, pairedItem: { item: 0 } }]);
 	});
 
 	test('base64 text: a data URL prefix and line breaks are removed', async () => {

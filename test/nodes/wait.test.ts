@@ -8,6 +8,7 @@ import { useMockApi } from '../support/mock';
 import type { RunResult, TestItem } from '../support/n8n';
 import { resumeAfterWaitLimit, runAifaceswap } from '../support/n8n';
 import { post, useWebhookServer } from '../support/webhook-server';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
 const n8n = useWebhookServer();
@@ -47,7 +48,7 @@ test('the callback resumes the execution with the result', async () => {
 	expect(resumed?.status).toBe('success');
 	expect(resumed?.output).toEqual([
 		{
-			json: { taskId: task.taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
+			json: { taskId: task.taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
 			pairedItem: { item: 0 },
 		},
 	]);
@@ -201,7 +202,7 @@ test('more than one item fails before anything is sent', async () => {
 	const result = await pause(imageSwap, [{ json: {} }, { json: {} }]);
 	expect(result.status).toBe('error');
 	expect(result.error?.message).toBe(
-		'Result Mode "Wait for Result" (resultMode) takes one item per execution, but 2 items arrived, so nothing was sent.',
+		'Result Mode "Wait for Result" (resultMode) takes one item each time the node runs, but 2 items arrived, so nothing was sent.',
 	);
 	expect(result.error?.description).toMatch(/Loop Over Items node \(batch size 1\)/);
 	expect(api.requests).toHaveLength(0);
@@ -226,7 +227,7 @@ test('when the wait limit passes, the item continues with the task id and timedO
 	expect(resumed.status).toBe('success');
 	expect(resumed.output).toEqual([
 		{
-			json: { taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
+			json: { taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
 			pairedItem: { item: 0 },
 		},
 	]);

@@ -8,7 +8,7 @@ import { ApiClient } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
-import type { OperationExecute, Run } from './run';
+import type { OperationExecute, Run } from './operation';
 
 /**
  * Runs an operation once per input item (Submit Only, and the operations without a result mode),

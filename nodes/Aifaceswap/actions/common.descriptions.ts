@@ -10,7 +10,7 @@ import type { ModelInput } from './tool.descriptions';
 import { withDisplay } from './displayOptions';
 import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
 
-const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
+export const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
 
 /**
  * The three parameters that choose one image: from a URL, or from a binary property. In the AI
@@ -90,7 +90,7 @@ export const durationFields: INodeProperties[] = [
 				value: 'video',
 				description: 'Read the length from the MP4 or MOV file before sending (only its header, with HTTP range requests)',
 			},
-			{ name: 'Manual', value: 'manual', description: 'Enter the length in Duration' },
+			{ name: 'Manual', value: 'manual', description: 'Enter the length in Duration (Seconds)' },
 		],
 		default: 'video',
 		description: 'Where the length of the video comes from. aifaceswap charges by the second of the length sent.',
@@ -182,7 +182,7 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip a request this node already sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then never pays twice; a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
+					'Whether to skip a request that is already in this node\'s submission record (kept in n8n\'s database), that is, one it sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then never pays twice; a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
 			},
 			{
 				displayName: 'Value to Dedupe On',
@@ -216,19 +216,21 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 }
 
 /**
- * The editor's hint (output panel) on a swap in Submit Only mode without a Callback URL: the task
+ * The editor's hint (output panel) on an operation with Result Mode (given by value) in Submit Only mode without a Callback URL: the task
  * is allowed, but its result goes only to the aifaceswap.io account, and n8n hears nothing of it.
  * `$rawParameter`: the parameters as entered (an expression in Callback URL counts as a URL, unevaluated).
  */
-export const submitWithoutCallbackHint: NodeHint = {
+export function submitWithoutCallbackHint(operationsWithResultMode: string[]): NodeHint {
+	return {
 	message:
 		'Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only, and n8n is not told. To receive it in n8n, paste the Production URL of an Aifaceswap Trigger into Callback URL, or set Result Mode to Wait for Result. Both need an n8n the internet can reach (WEBHOOK_URL set to its public address).',
 	type: 'info',
 	location: 'outputPane',
 	whenToDisplay: 'always',
 	displayCondition:
-		'={{ ["swapFace", "swapMultipleFaces"].includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}',
-};
+		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
+	};
+}
 
 /** How a swap delivers its result, and its options: the same on all four swap operations. */
 export const resultFields: INodeProperties[] = [
@@ -249,7 +251,7 @@ export const resultFields: INodeProperties[] = [
 				name: 'Wait for Result',
 				value: 'wait',
 				description:
-					'Pause this execution until aifaceswap calls back with the result (one item per execution)',
+					'Pause this execution until aifaceswap calls back with the result (one input item each time the node runs)',
 			},
 		],
 		default: 'submit',
@@ -257,7 +259,7 @@ export const resultFields: INodeProperties[] = [
 	}),
 	{
 		displayName:
-			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, which aifaceswap calls from the internet. While n8n hands out a resume URL on localhost, a private address or a local name (WEBHOOK_URL not set), the node refuses to send the task: nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set WEBHOOK_URL to that address and restart n8n. One item per execution.',
+			'This execution will pause until aifaceswap sends the result to n8n\'s resume URL, which aifaceswap calls from the internet. While n8n hands out a resume URL on localhost, a private address or a local name (WEBHOOK_URL not set), the node refuses to send the task: nothing is sent or charged. If n8n runs on your own computer or in Docker, give it a public address with a tunnel (cloudflared, ngrok), set WEBHOOK_URL to that address and restart n8n. The node takes one input item each time it runs: put Loop Over Items (batch size 1) before it for several.',
 		name: 'waitNotice',
 		type: 'notice',
 		default: '',
@@ -269,7 +271,7 @@ export const resultFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/1a2b3c/task_callback',
 		description:
-			'Where aifaceswap POSTs the result when the task is done: paste the production URL of an Aifaceswap Trigger. aifaceswap calls it from the internet, so a URL on localhost, a private address or a local name is refused. Leave empty to send no callback (the result then shows in your aifaceswap.io account only).',
+			'Where aifaceswap POSTs the result when the task is done: paste the Production URL of an Aifaceswap Trigger (with its ?token= when the trigger has a Secret Token). aifaceswap calls it from the internet, so a URL on localhost, a private address or a local name is refused. Leave empty to send no callback (the result then shows in your aifaceswap.io account only).',
 		displayOptions: { hide: { resultMode: ['wait'] } },
 	},
 	// The tool variant's Max Credits defaults to a budget per call; the node's to no limit.

@@ -1,6 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
-type AifaceswapMap = {
+/** Each resource's operations: a new operation adds its value here. */
+export type AifaceswapMap = {
 	image: 'swapFace' | 'extractFaces' | 'swapMultipleFaces';
 	video: 'swapFace' | 'extractFaces' | 'swapMultipleFaces';
 };

@@ -2,21 +2,43 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../output/itemErrors';
-import type { ResultMode } from '../swap/sendSwap';
+import type { ResultMode } from '../tasks/submitTask';
 import { ApiClient } from '../transport';
 import { RequestThrottle } from '../transport/throttle';
 import { submitAndWait } from '../wait/waitForResult';
 import { runBatch } from './batch';
 import * as image from './image/Image.resource';
-import type { AifaceswapType } from './node.type';
-import type { OperationExecute, Run } from './run';
-import type { NotForModels } from './tool.descriptions';
+import type { AifaceswapMap, AifaceswapType } from './node.type';
+import type { OperationModule, Run } from './operation';
+import { hasResultMode } from './operation';
 import { notForModelsMessage } from './tool.descriptions';
 import * as video from './video/Video.resource';
 
-type ResourceOperations = { [O in AifaceswapType['operation']]: { execute: OperationExecute; notForModels?: NotForModels } };
+/** Each resource's own operations, as `node.type.ts` lists them: an operation may belong to one resource only. */
+type Operations = { [R in keyof AifaceswapMap]: { [O in AifaceswapMap[R]]: OperationModule } };
 
-const operations: { [R in AifaceswapType['resource']]: ResourceOperations } = { image, video };
+/** Fails the type check when a resource index does not export an operation `node.type.ts` lists. */
+export const OPERATIONS: Operations = { image, video };
+
+/** Each resource's operations, in the order the editor lists them. */
+export type OperationRegistry = Record<string, OperationModule[]>;
+
+/** The node's operations, from the resource indexes. */
+export const REGISTRY: OperationRegistry = { image: image.operations, video: video.operations };
+
+/** The operation a node's parameters choose, if the registry has it. */
+export function findOperation(registry: OperationRegistry, resource: string, operation: string): OperationModule | undefined {
+	return registry[resource]?.find(({ declaration }) => declaration.option.value === operation);
+}
+
+/** The operation values that have a Result Mode (they create a task that calls back). */
+export function operationsWithResultMode(registry: OperationRegistry = REGISTRY): string[] {
+	const values = Object.values(registry)
+		.flat()
+		.filter(({ declaration }) => hasResultMode(declaration))
+		.map(({ declaration }) => declaration.option.value);
+	return [...new Set(values)];
+}
 
 /**
  * Picks the operation and how the run goes: as a batch (Submit Only, and the Extract operations),
@@ -25,20 +47,20 @@ const operations: { [R in AifaceswapType['resource']]: ResourceOperations } = { 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as AifaceswapType['resource'];
 	const operation = this.getNodeParameter('operation', 0) as AifaceswapType['operation'];
-	const chosen = operations[resource]?.[operation];
+	const chosen = findOperation(REGISTRY, resource, operation);
 	if (!chosen?.execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
-	const { execute } = chosen;
+	const { execute, declaration } = chosen;
 
 	// n8n names the AI Agent tool variant of a node by its type name + "Tool".
 	const asTool = this.getNode().type.endsWith('Tool');
-	if (asTool && chosen.notForModels) {
+	if (asTool && declaration.notForModels) {
 		// The answer to the model, as an error item (a thrown error would fail the whole agent in n8n 1.x).
-		const refusal = new NodeOperationError(this.getNode(), notForModelsMessage(chosen.notForModels));
+		const refusal = new NodeOperationError(this.getNode(), notForModelsMessage(declaration.notForModels));
 		return [this.getInputData().map((_, itemIndex) => errorItem(refusal, itemIndex))];
 	}
-	if (resultModeOf(this, operation) !== 'wait') return await runBatch(this, execute, { asTool });
+	if (!hasResultMode(declaration) || resultModeOf(this) !== 'wait') return await runBatch(this, execute, { asTool });
 
 	if (asTool) {
 		// The tool variant hides Result Mode; a workflow saved with it set still must not pause.
@@ -57,12 +79,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 }
 
 /**
- * Result Mode of the swaps, read once: it decides how the whole run goes, so the field takes no
+ * Result Mode of an operation that has one, read once: it decides how the whole run goes, so the field takes no
  * expression. n8n hands a value saved as an expression to the node as its text ("{{ ... }}"
  * without the "="): refused, so that such a workflow never sends in a mode it did not ask for.
  */
-function resultModeOf(ctx: IExecuteFunctions, operation: AifaceswapType['operation']): ResultMode {
-	if (operation !== 'swapFace' && operation !== 'swapMultipleFaces') return 'submit';
+function resultModeOf(ctx: IExecuteFunctions): ResultMode {
 	const value = ctx.getNodeParameter('resultMode', 0, 'submit') as unknown;
 	if (value === 'submit' || value === 'wait') return value;
 	throw new NodeOperationError(

@@ -1,7 +1,8 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { TOOL_MAX_CREDITS } from '../pricing/credits';
+import { PRICES, TOOL_MAX_CREDITS } from '../pricing/credits';
 import { withDisplay } from './displayOptions';
+import type { NotForModels } from './operation';
 
 /**
  * The node as an AI Agent's tool ("Aifaceswap Tool", n8n's `usableAsTool`). n8n shows a property to
@@ -82,24 +83,16 @@ const LATER =
 const ONCE =
 	'Calling again with the same inputs within 24 to 48 hours sends nothing and returns alreadySubmitted: true. On bad input it returns an error and spends nothing.';
 
+/** Credits a second of video swap at an enhance level, by the price list. */
+function videoSwapCredits(enhance: number): number {
+	return PRICES.video.swapFace.credits({ durationSeconds: 1, enhance });
+}
+
 export const TOOL_DESCRIPTIONS = {
-	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: 2) and estimatedCredits. ${BUDGET} ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,
-	imageExtractFaces: `Finds the faces in an image with aifaceswap.io and returns them at once: faces (index and box x1, y1, x2, y2 of each, in order), faceCount and credits (charged: 2). Use it to check that a photo has a face before a face swap. The URL must be a public http(s) link to a JPG, PNG or WEBP image. On bad input it returns an error and spends nothing.`,
-	videoSwapFace: `Starts a face swap in a video with aifaceswap.io: the face from face_image_url is put into the video at target_video_url. Returns at once: taskId, duration (seconds), credits (charged) and estimatedCredits. Costs 2 credits per second of video (4 or 6 with face enhancement), so ${TOOL_MAX_CREDITS} credits cover ${TOOL_MAX_CREDITS / 2} s without enhancement. ${BUDGET} ${LATER} The video must be a public http(s) link to an MP4 or MOV file, the face a JPG, PNG or WEBP image. ${ONCE}`,
+	imageSwapFace: `Starts a face swap on a photo with aifaceswap.io: the face from face_image_url is put into the photo at target_image_url. Returns at once: taskId (the job), credits (charged: ${PRICES.image.swapFace}) and estimatedCredits. ${BUDGET} ${LATER} Both URLs must be public http(s) links to JPG, PNG or WEBP images. ${ONCE}`,
+	imageExtractFaces: `Finds the faces in an image with aifaceswap.io and returns them at once: faces (index and box x1, y1, x2, y2 of each, in order), faceCount and credits (charged: ${PRICES.image.extractFaces}). Use it to check that a photo has a face before a face swap. The URL must be a public http(s) link to a JPG, PNG or WEBP image. On bad input it returns an error and spends nothing.`,
+	videoSwapFace: `Starts a face swap in a video with aifaceswap.io: the face from face_image_url is put into the video at target_video_url. Returns at once: taskId, duration (seconds), credits (charged) and estimatedCredits. Costs ${videoSwapCredits(0)} credits per second of video (${videoSwapCredits(1)} or ${videoSwapCredits(2)} with face enhancement), so ${TOOL_MAX_CREDITS} credits cover ${TOOL_MAX_CREDITS / videoSwapCredits(0)} s without enhancement. ${BUDGET} ${LATER} The video must be a public http(s) link to an MP4 or MOV file, the face a JPG, PNG or WEBP image. ${ONCE}`,
 };
-
-/**
- * The operations a model cannot use: their inputs (face indexes with face URLs, a video frame, face
- * references cut from a frame) come from the workflow, not from a model. As a tool they send nothing
- * and say so; the model is told not to call them.
- */
-export const NOT_FOR_MODELS = {
-	imageSwapMultipleFaces: { operation: 'Swap Multiple Faces (image)', needs: 'face indexes paired with face image URLs' },
-	videoExtractFaces: { operation: 'Extract Faces From Frame (video)', needs: 'a video frame as an image file' },
-	videoSwapMultipleFaces: { operation: 'Swap Multiple Faces (video)', needs: 'face references cut from a video frame' },
-} satisfies Record<string, { operation: string; needs: string }>;
-
-export type NotForModels = (typeof NOT_FOR_MODELS)[keyof typeof NOT_FOR_MODELS];
 
 /** Why an operation does not work as a tool: the error a call gets, and the notice on the tool. */
 export function notForModelsMessage({ operation, needs }: NotForModels): string {

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDITS } from '../pricing/credits';
-
 /** One detected face: its index (for the multiple face swaps) and its box in pixels. */
 export interface FaceBox {
 	index: number;
@@ -21,6 +19,7 @@ export function facesOutput(
 	itemIndex: number,
 	boxes: unknown,
 	points: unknown,
+	listedCredits: number,
 ): INodeExecutionData {
 	if (boxes !== undefined && !Array.isArray(boxes)) {
 		throw new NodeOperationError(ctx.getNode(), 'The aifaceswap API returned faces in an unknown format', {
@@ -37,7 +36,7 @@ export function facesOutput(
 		faceCount: faces.length,
 		// The API's own charge where it reports one; Extract Faces From Frame reports none, so the
 		// price list's cost stands in for it.
-		credits: typeof points === 'number' ? points : CREDITS.extractFaces,
+		credits: typeof points === 'number' ? points : listedCredits,
 	};
 	const binary = ctx.getInputData()[itemIndex]?.binary;
 	return binary ? { json, binary } : { json };

@@ -1,9 +1,52 @@
-/** Credit prices from the aifaceswap price list. */
-export const CREDITS = {
-	imageSwap: 2,
-	extractFaces: 2,
-	multipleImageSwap: 5,
-} as const;
+/** What a video task is priced by: its length sent, its enhance level and (multiple swap) its faces. */
+export interface VideoPriceInputs {
+	durationSeconds: number;
+	enhance: number;
+	faceCount?: number;
+}
+
+/** A price that depends on the task's inputs: the rule, and the text users read about it. */
+export interface PriceRule {
+	text: string;
+	credits(inputs: VideoPriceInputs): number;
+}
+
+/** An operation's price: a fixed number of credits, or a rule. */
+export type Price = number | PriceRule;
+
+/**
+ * The aifaceswap price list, keyed by resource and operation: the one place a price is written.
+ * The editor's option texts, the tool descriptions and the estimates are built from it, and a
+ * test compares the README and the mock API with it.
+ */
+export const PRICES = {
+	image: {
+		swapFace: 2,
+		extractFaces: 2,
+		swapMultipleFaces: 5,
+	},
+	video: {
+		swapFace: {
+			text: '2, 4 or 6 credits a second by enhance level',
+			credits: ({ durationSeconds, enhance }) => 2 * (enhance + 1) * durationSeconds,
+		},
+		extractFaces: 2,
+		swapMultipleFaces: {
+			text: '(faces + 1 + enhance) x 2 credits a second',
+			credits: ({ durationSeconds, enhance, faceCount = 1 }) => 2 * (faceCount + 1 + enhance) * durationSeconds,
+		},
+	},
+} as const satisfies Record<string, Record<string, Price>>;
+
+/** The price as users read it: "2 credits", or the rule's text. */
+export function priceText(price: Price): string {
+	return typeof price === 'number' ? `${price} credit${price === 1 ? '' : 's'}` : price.text;
+}
+
+/** What a task costs by the price list. */
+export function creditsOf(price: Price, inputs: VideoPriceInputs = { durationSeconds: 0, enhance: 0 }): number {
+	return typeof price === 'number' ? price : price.credits(inputs);
+}
 
 /**
  * The AI Agent tool's default Max Credits per call. It covers every image operation (2 to 5 credits)
@@ -11,17 +54,3 @@ export const CREDITS = {
  * model should not spend on its own: a one-hour 2K video costs 21,600 credits.
  */
 export const TOOL_MAX_CREDITS = 60;
-
-/** Basic video face swap: 2, 4 or 6 credits a second for enhance 0, 1 or 2. */
-export function videoSwapCredits(durationSeconds: number, enhance: number): number {
-	return 2 * (enhance + 1) * durationSeconds;
-}
-
-/** Multiple video face swap: (faces + 1), (faces + 2) or (faces + 3) times 2 credits a second. */
-export function multipleVideoSwapCredits(
-	faceCount: number,
-	durationSeconds: number,
-	enhance: number,
-): number {
-	return 2 * (faceCount + 1 + enhance) * durationSeconds;
-}

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { TRY_AGAIN_LATER } from './retryRule';
+
 /**
  * What an answer of the API means for the task, decided from the answer alone (no I/O):
  * - `created`: the API took the request (its `code` 200); `data` is the answer's data.
@@ -15,8 +17,6 @@ export type Answer =
 	| { kind: 'created'; data: IDataObject }
 	| { kind: 'refused' | 'unknown'; status: number; body: unknown; mayRetry: boolean; retryAfterMs?: number };
 
-/** HTTP statuses (and API codes) that refuse a request unprocessed for now. */
-const TRY_AGAIN_LATER = [429, 503];
 
 function parseJson(body: unknown): unknown {
 	if (typeof body !== 'string' && !(body instanceof Buffer)) return body;

@@ -61,6 +61,6 @@ export function networkFailureError(node: INode, error: unknown, failure: Networ
 	}
 	return new NodeApiError(node, { networkCode: code } as JsonObject, {
 		message: `The connection to the aifaceswap API failed: ${what}`,
-		description: `Network error ${code}. The request was sent but no answer arrived, so the task may have been created and charged. It is not sent again automatically, and a re-run reports it as already submitted: check your tasks on aifaceswap.io.`,
+		description: `Network error ${code}. The request was sent but no answer arrived, so aifaceswap may have carried it out. It was not sent again automatically.`,
 	});
 }

@@ -11,6 +11,7 @@ import { classifyAnswer } from './answers';
 import type { RequestFailure } from './errors';
 import { answerError, networkFailureError, RunStoppedError } from './errors';
 import { classifyNetworkFailure } from './networkErrors';
+import { attemptAgain } from './retryRule';
 import type { RequestThrottle } from './throttle';
 
 export const CREDENTIAL_TYPE = 'aifaceswapApi';
@@ -19,28 +20,14 @@ export const API_PATH = '/api/aifaceswap/v1/';
 
 export const DEFAULT_BASE_URL = 'https://aifaceswap.io';
 
-export type Endpoint =
-	| 'faceswap'
-	| 'extract_face'
-	| 'multi_faceswap'
-	| 'video_faceswap'
-	| 'extract_base64_face'
-	| 'multi_video_faceswap';
+/** An aifaceswap endpoint's name (the last part of its path), as each operation declares it. */
+export type Endpoint = string;
 
 /** A request body ready to send: JSON fields, or encoded bytes with their content type. */
 export type EncodedBody = { json: IDataObject } | { bytes: Buffer; contentType: string };
 
 /** How a request ended: the API's data, or what is known about the failure. */
 export type RequestResult = { ok: true; data: IDataObject } | { ok: false; failure: RequestFailure };
-
-/**
- * Retry rule: a request is sent again only when it certainly did not create a task, so a task is
- * never created (and charged) twice: HTTP 429 and the API's own 503 (refused unprocessed), and a
- * refused connection or a host name that did not resolve for now (nothing reached the API).
- * Anything else that fails after the request went out (timeout, reset connection, HTTP 500, 502,
- * 504) is not retried: the task may exist, and the error says so.
- */
-const MAX_ATTEMPTS = 4;
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
@@ -123,7 +110,7 @@ export class ApiClient {
 				throttle.observe(Date.now() - sentAt);
 			} catch (error) {
 				const failure = classifyNetworkFailure(error);
-				if (failure.kind === 'notSent' && failure.mayRetry && attempt < MAX_ATTEMPTS) {
+				if (failure.kind === 'notSent' && attemptAgain(failure.mayRetry, attempt)) {
 					throttle.backOff(attempt);
 					continue;
 				}
@@ -134,7 +121,7 @@ export class ApiClient {
 
 			const answer = classifyAnswer(response.statusCode, response.headers, response.body);
 			if (answer.kind === 'created') return { ok: true, data: answer.data };
-			if (answer.mayRetry && attempt < MAX_ATTEMPTS) {
+			if (attemptAgain(answer.mayRetry, attempt)) {
 				throttle.backOff(attempt, answer.retryAfterMs);
 				continue;
 			}

@@ -2,6 +2,7 @@
  * What a failed connection tells: its error code, whether the request certainly never left, and
  * the failure in words. Used by every request the node makes (to the API, and for reading a video).
  */
+import { PASSING_CAUSES } from './retryRule';
 
 /** The error code (ECONNREFUSED, ENOTFOUND ...) of an HTTP client's error or of one of its causes. */
 export function networkErrorCode(error: unknown): string | undefined {
@@ -80,8 +81,6 @@ export function networkFailureInWords(error: unknown, code = networkErrorCode(er
  */
 export type NetworkFailure = { kind: 'notSent'; code: string | undefined; mayRetry: boolean } | { kind: 'unknown'; code: string | undefined };
 
-/** Causes that may pass by themselves: a refused connection, a name not resolved for now. */
-const PASSING_CAUSES = ['ECONNREFUSED', 'EAI_AGAIN'];
 
 export function classifyNetworkFailure(error: unknown): NetworkFailure {
 	const code = networkErrorCode(error);

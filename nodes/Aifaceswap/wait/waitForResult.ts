@@ -32,10 +32,10 @@ export async function submitAndWait(
 	if (items.length !== 1) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Result Mode "Wait for Result" (resultMode) takes one item per execution, but ${items.length} items arrived, so nothing was sent.`,
+			`Result Mode "Wait for Result" (resultMode) takes one item each time the node runs, but ${items.length} items arrived, so nothing was sent.`,
 			{
 				description:
-					'A paused execution resumes once. Put a Loop Over Items node (batch size 1) before this node, or use "Submit Only" with the Aifaceswap Trigger for batches.',
+					'A paused execution resumes once for one callback. Put a Loop Over Items node (batch size 1) before this node: it passes one item at a time in the same execution, or use "Submit Only" with the Aifaceswap Trigger for batches.',
 			},
 		);
 	}
@@ -115,7 +115,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 			return { workflowData: [[{ json: { ...json, error: message }, pairedItem: { item: 0 } }]] };
 		}
 		throw new NodeOperationError(node, message, {
-			description: 'The task ended without a result; its credits may have been refunded by aifaceswap.',
+			description: 'aifaceswap reported that the task ended without a result. Look the task up by its ID in your aifaceswap.io account.',
 		});
 	}
 

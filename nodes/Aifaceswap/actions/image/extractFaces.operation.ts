@@ -5,9 +5,21 @@ import type { ImageParameters } from '../../inputs/images';
 import { readImage } from '../../inputs/images';
 import { encodeBody } from '../../inputs/requestBody';
 import { facesOutput } from '../../output/facesOutput';
+import { PRICES } from '../../pricing/credits';
 import { imageInputFields, requestOptionsField } from '../common.descriptions';
-import type { Run } from '../run';
+import type { OperationDeclaration, Run } from '../operation';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+
+export const declaration = {
+	option: {
+		name: 'Extract Faces',
+		value: 'extractFaces',
+		description: 'Find all faces in an image, to choose them for a multiple face swap',
+		action: 'Extract faces from an image',
+	},
+	endpoint: 'extract_face',
+	price: PRICES.image.extractFaces,
+} satisfies OperationDeclaration;
 
 const image: ImageParameters = {
 	input: 'imageInput',
@@ -35,6 +47,6 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
 	const img = await readImage(this, itemIndex, run.api, image);
-	const data = await run.api.request('extract_face', encodeBody({ img }), itemIndex);
-	return facesOutput(this, itemIndex, data.faces, data.points);
+	const data = await run.api.request(declaration.endpoint, encodeBody({ img }), itemIndex);
+	return facesOutput(this, itemIndex, data.faces, data.points, declaration.price);
 }

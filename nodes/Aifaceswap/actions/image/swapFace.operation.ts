@@ -4,11 +4,18 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ImageParameters } from '../../inputs/images';
 import { readImage } from '../../inputs/images';
 import { PARAMETERS } from '../../inputs/parameters';
-import { CREDITS } from '../../pricing/credits';
-import { sendSwap } from '../../swap/sendSwap';
+import { PRICES } from '../../pricing/credits';
+import { submitTask } from '../../tasks/submitTask';
 import { imageInputFields, resultFields } from '../common.descriptions';
-import type { Run } from '../run';
+import type { OperationDeclaration, Run } from '../operation';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+
+export const declaration = {
+	option: { name: 'Swap Face', value: 'swapFace', description: 'Put a face into a photo', action: 'Swap a face in an image' },
+	endpoint: 'faceswap',
+	price: PRICES.image.swapFace,
+	callbackType: 1,
+} satisfies OperationDeclaration;
 
 const sourceImage: ImageParameters = {
 	input: 'sourceImageInput',
@@ -49,12 +56,13 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
-	return await sendSwap(this, itemIndex, run, {
-		endpoint: 'faceswap',
+	return await submitTask(this, itemIndex, run, {
+		endpoint: declaration.endpoint,
 		fields: {
 			source_image: await readImage(this, itemIndex, run.api, sourceImage),
 			face_image: await readImage(this, itemIndex, run.api, faceImage),
 		},
-		estimatedCredits: CREDITS.imageSwap,
+		estimatedCredits: declaration.price,
+		callbackType: declaration.callbackType,
 	});
 }

@@ -4,11 +4,25 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { named, PARAMETERS } from '../../inputs/parameters';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { asNumber, invalidParameter } from '../../inputs/validation';
-import { CREDITS } from '../../pricing/credits';
-import { sendSwap } from '../../swap/sendSwap';
-import { resultFields, urlField } from '../common.descriptions';
-import type { Run } from '../run';
-import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
+import { PRICES } from '../../pricing/credits';
+import { submitTask } from '../../tasks/submitTask';
+import { PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
+import type { OperationDeclaration, Run } from '../operation';
+import { notForModelsFields } from '../tool.descriptions';
+
+export const declaration = {
+	option: {
+		name: 'Swap Multiple Faces',
+		value: 'swapMultipleFaces',
+		description: 'Replace several faces of a photo at once',
+		action: 'Swap multiple faces in an image',
+	},
+	endpoint: 'multi_faceswap',
+	price: PRICES.image.swapMultipleFaces,
+	callbackType: 2,
+	// A model cannot give the faces.
+	notForModels: { operation: 'Swap Multiple Faces (image)', needs: 'face indexes paired with face image URLs' },
+} satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({
@@ -44,17 +58,15 @@ const properties: INodeProperties[] = [
 						default: '',
 						placeholder: 'https://example.com/face.jpg',
 						description: 'Public URL of the face to put there',
+						hint: PUBLIC_URL_HINT,
 					},
 				],
 			},
 		],
 	},
 	...resultFields,
-	...notForModelsFields(NOT_FOR_MODELS.imageSwapMultipleFaces),
+	...notForModelsFields(declaration.notForModels),
 ];
-
-/** Not an AI Agent's to use: a model cannot give the faces. */
-export const notForModels = NOT_FOR_MODELS.imageSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['image'], operation: ['swapMultipleFaces'] } },
@@ -102,9 +114,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 			),
 		);
 	}
-	return await sendSwap(this, itemIndex, run, {
-		endpoint: 'multi_faceswap',
+	return await submitTask(this, itemIndex, run, {
+		endpoint: declaration.endpoint,
 		fields: { source_image: sourceImage, face_image: faceImages, index: indexes },
-		estimatedCredits: CREDITS.multipleImageSwap,
+		estimatedCredits: declaration.price,
+		callbackType: declaration.callbackType,
 	});
 }

@@ -5,9 +5,23 @@ import { named, PARAMETERS } from '../../inputs/parameters';
 import { readBase64Image } from '../../inputs/images';
 import { encodeBody } from '../../inputs/requestBody';
 import { facesOutput } from '../../output/facesOutput';
+import { PRICES } from '../../pricing/credits';
 import { requestOptionsField } from '../common.descriptions';
-import type { Run } from '../run';
-import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
+import type { OperationDeclaration, Run } from '../operation';
+import { notForModelsFields } from '../tool.descriptions';
+
+export const declaration = {
+	option: {
+		name: 'Extract Faces From Frame',
+		value: 'extractFaces',
+		description: 'Find the faces in one video frame, for a multiple video face swap',
+		action: 'Extract faces from a video frame',
+	},
+	endpoint: 'extract_base64_face',
+	price: PRICES.video.extractFaces,
+	// A model cannot give the frame.
+	notForModels: { operation: 'Extract Faces From Frame (video)', needs: 'a video frame as an image file' },
+} satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	{
@@ -39,11 +53,8 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { frameInput: ['base64'] } },
 	},
 	requestOptionsField,
-	...notForModelsFields(NOT_FOR_MODELS.videoExtractFaces),
+	...notForModelsFields(declaration.notForModels),
 ];
-
-/** Not an AI Agent's to use: a model cannot give the frame. */
-export const notForModels = NOT_FOR_MODELS.videoExtractFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['extractFaces'] } },
@@ -57,6 +68,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		base64: PARAMETERS.frameBase64,
 		binaryProperty: PARAMETERS.frameBinaryProperty,
 	});
-	const data = await run.api.request('extract_base64_face', encodeBody({ base64_img: base64Img }), itemIndex);
-	return facesOutput(this, itemIndex, data.pos, data.points);
+	const data = await run.api.request(declaration.endpoint, encodeBody({ base64_img: base64Img }), itemIndex);
+	return facesOutput(this, itemIndex, data.pos, data.points, declaration.price);
 }

@@ -3,12 +3,24 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PARAMETERS } from '../../inputs/parameters';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
-import { videoSwapCredits } from '../../pricing/credits';
-import { sendSwap } from '../../swap/sendSwap';
+import { PRICES } from '../../pricing/credits';
+import { submitTask } from '../../tasks/submitTask';
 import { readVideoSettings, videoDuration } from '../../video/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
-import type { Run } from '../run';
+import type { OperationDeclaration, Run } from '../operation';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
+
+export const declaration = {
+	option: {
+		name: 'Swap Face',
+		value: 'swapFace',
+		description: 'Put a face into a video',
+		action: 'Swap a face in a video',
+	},
+	endpoint: 'video_faceswap',
+	price: PRICES.video.swapFace,
+	callbackType: 1,
+} satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({
@@ -45,10 +57,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		this.getNodeParameter(PARAMETERS.faceImageUrl.name, itemIndex),
 	);
 	const duration = await videoDuration(this, itemIndex, video);
-	return await sendSwap(this, itemIndex, run, {
-		endpoint: 'video_faceswap',
+	return await submitTask(this, itemIndex, run, {
+		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
-		estimatedCredits: videoSwapCredits(duration, enhance),
+		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance }),
+		callbackType: declaration.callbackType,
 		output: { duration },
 	});
 }

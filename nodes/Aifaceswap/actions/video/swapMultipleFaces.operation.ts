@@ -5,14 +5,28 @@ import { named, PARAMETERS } from '../../inputs/parameters';
 import { readBase64Image } from '../../inputs/images';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { invalidParameter } from '../../inputs/validation';
-import { multipleVideoSwapCredits } from '../../pricing/credits';
-import { sendSwap } from '../../swap/sendSwap';
+import { PRICES } from '../../pricing/credits';
+import { submitTask } from '../../tasks/submitTask';
 import { readVideoSettings, videoDuration } from '../../video/videoSettings';
-import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
-import type { Run } from '../run';
-import { NOT_FOR_MODELS, notForModelsFields } from '../tool.descriptions';
+import { durationFields, enhanceField, PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
+import type { OperationDeclaration, Run } from '../operation';
+import { notForModelsFields } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
+
+export const declaration = {
+	option: {
+		name: 'Swap Multiple Faces',
+		value: 'swapMultipleFaces',
+		description: 'Replace up to 3 faces of a video',
+		action: 'Swap multiple faces in a video',
+	},
+	endpoint: 'multi_video_faceswap',
+	price: PRICES.video.swapMultipleFaces,
+	callbackType: 2,
+	// A model cannot give the face references.
+	notForModels: { operation: 'Swap Multiple Faces (video)', needs: 'face references cut from a video frame' },
+} satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({
@@ -68,6 +82,7 @@ const properties: INodeProperties[] = [
 						default: '',
 						placeholder: 'https://example.com/face.jpg',
 						description: 'Public URL of the new face',
+						hint: PUBLIC_URL_HINT,
 					},
 				],
 			},
@@ -76,11 +91,8 @@ const properties: INodeProperties[] = [
 	...durationFields,
 	enhanceField,
 	...resultFields,
-	...notForModelsFields(NOT_FOR_MODELS.videoSwapMultipleFaces),
+	...notForModelsFields(declaration.notForModels),
 ];
-
-/** Not an AI Agent's to use: a model cannot give the face references. */
-export const notForModels = NOT_FOR_MODELS.videoSwapMultipleFaces;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['swapMultipleFaces'] } },
@@ -137,10 +149,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		refInfo.push({ face_ref: faceRef, face_url: faceUrl });
 	}
 	const duration = await videoDuration(this, itemIndex, video);
-	return await sendSwap(this, itemIndex, run, {
-		endpoint: 'multi_video_faceswap',
+	return await submitTask(this, itemIndex, run, {
+		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
-		estimatedCredits: multipleVideoSwapCredits(refInfo.length, duration, enhance),
+		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance, faceCount: refInfo.length }),
+		callbackType: declaration.callbackType,
 		output: { duration },
 	});
 }

@@ -17,33 +17,25 @@ import type { ApiClient, Endpoint, RequestResult } from '../transport';
 /** Result Mode (`resultMode`): one value per run. */
 export type ResultMode = 'submit' | 'wait';
 
-/** What a swap needs of its run: the API client, the result mode, and the claim window of a batch. */
-export interface SwapRun {
+/** What a task needs of its run: the API client, the result mode, and the claim window of a batch. */
+export interface TaskRun {
 	api: ApiClient;
 	resultMode: ResultMode;
 	claimWindow?: ClaimWindow;
 }
 
-/** A swap task ready to send: validated body fields and the cost from the price list. */
-export interface SwapTask {
+/** A task ready to send: validated body fields and the cost from the price list. */
+export interface Task {
 	endpoint: Endpoint;
 	fields: RequestFields;
 	estimatedCredits: number;
+	/** The `type` aifaceswap puts in the task's callback (1 single face swap, 2 multiple face swap), declared by the operation. */
+	callbackType: number;
 	/** More output fields (the video swaps' `duration`). */
 	output?: IDataObject;
 }
 
-/** The `type` aifaceswap puts in a task's callback: 1 single face swap, 2 multiple face swap. */
-const CALLBACK_TYPES: Record<Endpoint, number | undefined> = {
-	faceswap: 1,
-	video_faceswap: 1,
-	multi_faceswap: 2,
-	multi_video_faceswap: 2,
-	extract_face: undefined,
-	extract_base64_face: undefined,
-};
-
-interface SwapOptions {
+interface TaskOptions {
 	maxCredits?: number;
 	skipAlreadySubmitted?: boolean;
 	dedupeValue?: unknown;
@@ -51,6 +43,13 @@ interface SwapOptions {
 
 const SEND_ANYWAY =
 	'To send it anyway, turn off Options > Skip Already Submitted, or change Options > Value to Dedupe On.';
+
+/** What an error adds when the request may have created a task: with the submission record (Skip Already Submitted on), or without. */
+function mayExistText(recorded: boolean): string {
+	return recorded
+		? 'The task may have been created and charged. Skip Already Submitted keeps this request in the submission record, so a re-run reports it as already submitted (alreadySubmitted = true) instead of sending it: check your tasks on aifaceswap.io first.'
+		: 'The task may have been created and charged: check your tasks on aifaceswap.io before running it again (Skip Already Submitted is off, so a re-run sends it again).';
+}
 
 /** What an item that was not sent says: what is known of the earlier request, and how to send anyway. */
 function alreadySubmittedNotice(taskId: string | undefined): string {
@@ -89,29 +88,29 @@ function roundCredits(credits: number): number {
 	return Math.round(credits * 100) / 100;
 }
 
-/** A swap's output, the same fields in both result modes (Wait for Result adds the result when it comes). */
-function swapOutput(task: SwapTask, taskId: string, credits: number, alreadySubmitted: boolean): IDataObject {
+/** A task's output, the same fields in both result modes (Wait for Result adds the result when it comes). */
+function taskOutput(task: Task, taskId: string, credits: number, alreadySubmitted: boolean): IDataObject {
 	return {
 		taskId,
 		credits,
 		estimatedCredits: roundCredits(task.estimatedCredits),
 		...task.output,
-		type: CALLBACK_TYPES[task.endpoint],
+		type: task.callbackType,
 		alreadySubmitted,
 	};
 }
 
 /**
- * Sends a swap task after the last checks (budget, callback URL, submission record) and outputs
+ * Sends a task (one that calls back) after the last checks (budget, callback URL, submission record) and outputs
  * `taskId`, `credits` (what the API charged), `estimatedCredits`, `type` and `alreadySubmitted`.
  */
-export async function sendSwap(
+export async function submitTask(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	run: SwapRun,
-	task: SwapTask,
+	run: TaskRun,
+	task: Task,
 ): Promise<INodeExecutionData> {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as SwapOptions;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as TaskOptions;
 	const { skipAlreadySubmitted = true, dedupeValue } = options;
 	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits);
 	const callback = await callbackUrl(ctx, itemIndex, run.resultMode, run.api);
@@ -123,7 +122,7 @@ export async function sendSwap(
 	try {
 		const claim = await claimSubmission(ctx, itemIndex, key);
 		if (isAlreadySubmitted(claim)) {
-			const json = swapOutput(task, claim.taskId ?? '', 0, true);
+			const json = taskOutput(task, claim.taskId ?? '', 0, true);
 			json.notice = alreadySubmittedNotice(claim.taskId);
 			return { json };
 		}
@@ -138,7 +137,7 @@ async function sendTask(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	api: ApiClient,
-	task: SwapTask,
+	task: Task,
 	callback: string | undefined,
 	claim?: Claim,
 	slotTaken?: () => void,
@@ -149,13 +148,17 @@ async function sendTask(
 	} catch (error) {
 		// Not a failure the transport could describe: whether the request left is not known.
 		claim?.mayExist();
-		throw asNodeError(ctx.getNode(), error, itemIndex);
+		const failure = asNodeError(ctx.getNode(), error, itemIndex);
+		failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
+		throw failure;
 	}
 	if (!result.ok) {
 		const { error, taskMayExist } = result.failure;
 		const failure = asNodeError(ctx.getNode(), error, itemIndex);
-		if (taskMayExist) claim?.mayExist();
-		else if (claim && !(await claim.notSent())) {
+		if (taskMayExist) {
+			claim?.mayExist();
+			failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
+		} else if (claim && !(await claim.notSent())) {
 			failure.description = `${failure.description ?? ''} The submission record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
 		}
 		throw failure;
@@ -171,5 +174,5 @@ async function sendTask(
 	}
 	claim?.sent(taskId);
 	const credits = typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0;
-	return { json: swapOutput(task, taskId, credits, false) };
+	return { json: taskOutput(task, taskId, credits, false) };
 }

@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { Price } from '../pricing/credits';
+import { priceText } from '../pricing/credits';
+import type { TaskRun } from '../tasks/submitTask';
+import type { Endpoint } from '../transport';
+
+/**
+ * What the items of one run share, made once per run (by the batch, or by Wait for Result) and
+ * passed to each item's operation: the API client with the run's throttle, the result mode (one
+ * value per run) and, in a batch, the claim window.
+ */
+export type Run = TaskRun;
+
+/** An operation's `execute`: one input item in, its output item out. */
+export type OperationExecute = (this: IExecuteFunctions, itemIndex: number, run: Run) => Promise<INodeExecutionData>;
+
+/** Why a model cannot use an operation: its name as the model reads it, and what it needs that a model cannot give. */
+export interface NotForModels {
+	operation: string;
+	needs: string;
+}
+
+/**
+ * Everything about one operation, declared in its own `<operation>.operation.ts`. The resource's
+ * option list (with the price text), the router, the editor hint, the tool variant and the mock API
+ * are built from these declarations.
+ */
+export interface OperationDeclaration {
+	/** The Operation option: its name, value (saved in workflows: never renamed), description (without the price) and action. */
+	option: { name: string; value: string; description: string; action: string };
+	/** The aifaceswap endpoint it POSTs to. */
+	endpoint: Endpoint;
+	/** Its price, from the price list (`PRICES` in pricing/credits.ts). */
+	price: Price;
+	/** Set when it creates a task delivered by callback: the callback's `type`. Such an operation has Result Mode. */
+	callbackType?: number;
+	/** Set when a model cannot fill it: it then refuses to run as an AI Agent's tool. */
+	notForModels?: NotForModels;
+}
+
+/** One operation's module: its declaration, fields and `execute`. */
+export interface OperationModule {
+	declaration: OperationDeclaration;
+	description: INodeProperties[];
+	execute: OperationExecute;
+}
+
+/** Whether the operation has a Result Mode (Submit Only or Wait for Result): it creates a task that calls back. */
+export function hasResultMode(declaration: OperationDeclaration): boolean {
+	return declaration.callbackType !== undefined;
+}
+
+/** The Operation option of a declaration, its description ending in the price. */
+export function operationOption({ option, price }: OperationDeclaration): INodePropertyOptions {
+	return { ...option, description: `${option.description} (${priceText(price)})` };
+}
+
+/** A resource's Operation field; its options and default come from the resource's operations. */
+const OPERATION_FIELD: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	default: '',
+	noDataExpression: true,
+};
+
+/** A resource's Operation field and its operations' fields, from its operations in the order the editor lists them. */
+export function resourceDescription(resource: string, operations: OperationModule[]): INodeProperties[] {
+	const field: INodeProperties = {
+		...OPERATION_FIELD,
+		displayOptions: { show: { resource: [resource] } },
+		options: operations.map(({ declaration }) => operationOption(declaration)),
+		default: operations[0].declaration.option.value,
+	};
+	return [field, ...operations.flatMap(({ description }) => description)];
+}

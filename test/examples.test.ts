@@ -1,0 +1,95 @@
+/**
+ * The examples as a user imports them: every Callback URL reaches example 2's trigger with its
+ * token, every parameter of an Aifaceswap node exists where it is set (a renamed or misplaced one
+ * fails here), and each example explains itself on the canvas. The n8n nodes of the examples
+ * (If, Edit Image, AI Agent ...) are checked by importing and running them in a real n8n
+ * (test/e2e/n8n.e2e.test.ts, test/e2e/agent.e2e.test.ts).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INodeParameters, INodeProperties, INodePropertyCollection, NodeParameterValueType } from 'n8n-workflow';
+
+import { Aifaceswap } from '../nodes/Aifaceswap/Aifaceswap.node';
+import { AifaceswapTrigger } from '../nodes/AifaceswapTrigger/AifaceswapTrigger.node';
+
+interface ExampleNode {
+	name: string;
+	type: string;
+	parameters: INodeParameters;
+}
+
+const examplesDir = path.resolve(__dirname, '..', 'examples');
+const examples = readdirSync(examplesDir)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as { nodes: ExampleNode[] } }));
+const nodes = examples.flatMap(({ file, workflow }) => workflow.nodes.map((node) => ({ file, node })));
+
+const PROPERTIES: Record<string, INodeProperties[]> = {
+	'n8n-nodes-aifaceswap.aifaceswap': new Aifaceswap().description.properties,
+	'n8n-nodes-aifaceswap.aifaceswapTool': new Aifaceswap().description.properties,
+	'n8n-nodes-aifaceswap.aifaceswapTrigger': new AifaceswapTrigger().description.properties,
+};
+
+/** Whether a property is shown for these parameters (a tool node: `@tool` true). */
+function isShown(property: INodeProperties, parameters: INodeParameters, isTool: boolean): boolean {
+	const valueOf = (key: string) => (key === '@tool' ? isTool : parameters[key.replace(/^\//, '')] ?? PROPERTIES_DEFAULTS.get(key.replace(/^\//, '')));
+	const { show = {}, hide = {} } = property.displayOptions ?? {};
+	return (
+		Object.entries(show).every(([key, values]) => (values as unknown[]).includes(valueOf(key))) &&
+		!Object.entries(hide).some(([key, values]) => (values as unknown[]).includes(valueOf(key)))
+	);
+}
+const PROPERTIES_DEFAULTS = new Map(Object.values(PROPERTIES).flat().map((p) => [p.name, p.default as unknown]));
+
+/** The unknown parameter names in `value` of `property` (its collection options, its fixed collection's fields). */
+function unknownIn(property: INodeProperties, value: NodeParameterValueType, parameters: INodeParameters, isTool: boolean): string[] {
+	if (property.type === 'collection' && value && typeof value === 'object') {
+		const known = (property.options as INodeProperties[]).filter((option) => isShown(option, parameters, isTool)).map((option) => option.name);
+		return Object.keys(value).filter((key) => !known.includes(key)).map((key) => `${property.name}.${key}`);
+	}
+	if (property.type === 'fixedCollection' && value && typeof value === 'object') {
+		return Object.entries(value).flatMap(([group, entries]) => {
+			const collection = (property.options as INodePropertyCollection[]).find((option) => option.name === group);
+			if (!collection) return [`${property.name}.${group}`];
+			const known = collection.values.map((field) => field.name);
+			return ([] as INodeParameters[]).concat(entries as INodeParameters[]).flatMap((entry) =>
+				Object.keys(entry).filter((key) => !known.includes(key)).map((key) => `${property.name}.${group}.${key}`),
+			);
+		});
+	}
+	return [];
+}
+
+describe.each(nodes.filter(({ node }) => PROPERTIES[node.type]).map(({ file, node }) => [file, node.name, node]))('%s: %s', (_file, _name, node) => {
+	test('every parameter exists and is shown where it is set', () => {
+		const isTool = node.type.endsWith('Tool');
+		const properties = PROPERTIES[node.type].filter((property) => isShown(property, node.parameters, isTool));
+		const unknown = Object.entries(node.parameters).flatMap(([key, value]) => {
+			const property = properties.find((p) => p.name === key);
+			return property ? unknownIn(property, value, node.parameters, isTool) : [key];
+		});
+		expect(unknown).toEqual([]);
+	});
+});
+
+test('every Callback URL is example 2\'s trigger URL with its token', () => {
+	const trigger = nodes.find(({ node }) => node.type === 'n8n-nodes-aifaceswap.aifaceswapTrigger')!.node;
+	const token = (trigger.parameters.options as { secretToken: string }).secretToken;
+	expect(token).toBeTruthy();
+	const callbackUrls = nodes.filter(({ node }) => node.parameters.webhookUrl !== undefined);
+	expect(callbackUrls.length).toBeGreaterThanOrEqual(4);
+	for (const { file, node } of callbackUrls) {
+		expect({ file, url: node.parameters.webhookUrl }).toEqual({ file, url: `https://YOUR-N8N/webhook/YOUR-TRIGGER-ID/task_callback?token=${token}` });
+	}
+});
+
+test.each(examples.map(({ file, workflow }) => [file, workflow]))('%s explains itself in a sticky note on the canvas, in n8n 2.x words', (_file, workflow) => {
+	const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+	expect(notes).toHaveLength(1);
+	const text = String(notes[0].parameters.content);
+	expect(text).toMatch(/^## /);
+	// n8n 2.x publishes a workflow; "Activate" is n8n 1.x's word, named only beside Publish.
+	expect(text.replace(/\(n8n 1\.x: \*\*Active\*\*\)|1\.x: \*\*Active\*\*/g, '')).not.toMatch(/\bActivat|\bActive\b/);
+	if (JSON.stringify(workflow).includes('n8n-nodes-aifaceswap.aifaceswap"')) expect(text).toContain('credential');
+});

@@ -1,0 +1,141 @@
+/**
+ * README.md's tables against the node: operations and their credits (the price list), parameters
+ * and options (label, name, default, where shown) and the output fields of real runs (n8n-core's
+ * execution against the mock API). A renamed parameter, a changed default or label, a new option
+ * or a changed price fails here until the README says so.
+ *
+ * Not covered (prose, checked by reading): the trigger's and Wait for Result's fields, the advice
+ * (tunnels, queue mode), the error texts quoted, and the figures linked from docs/.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { Aifaceswap } from '../nodes/Aifaceswap/Aifaceswap.node';
+import * as image from '../nodes/Aifaceswap/actions/image/Image.resource';
+import { hasResultMode } from '../nodes/Aifaceswap/actions/operation';
+import * as video from '../nodes/Aifaceswap/actions/video/Video.resource';
+import { priceText, TOOL_MAX_CREDITS } from '../nodes/Aifaceswap/pricing/credits';
+import { FACE_URL, SOURCE_URL } from './support/fixtures';
+import { useMockApi } from './support/mock';
+import { runAifaceswap } from './support/n8n';
+
+const readme = readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
+
+/** The rows of the README table whose header row starts with `firstHeader`, as cells without Markdown code marks. */
+function table(firstHeader: string): string[][] {
+	const lines = readme.split('\n');
+	const start = lines.findIndex((line) => line.startsWith(`| ${firstHeader} |`));
+	if (start < 0) throw new Error(`README has no table headed "${firstHeader}"`);
+	const rows: string[][] = [];
+	for (const line of lines.slice(start + 2)) {
+		if (!line.startsWith('|')) break;
+		rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+	}
+	return rows;
+}
+const code = (cell: string) => cell.replace(/^`|`$/g, '');
+
+const RESOURCES = { Image: image.operations, Video: video.operations };
+const operations = Object.entries(RESOURCES).flatMap(([resource, modules]) =>
+	modules.map(({ declaration }) => ({ resource, declaration, label: `${resource} > ${declaration.option.name}` })),
+);
+const properties = new Aifaceswap().description.properties;
+/** The node's own properties, not the AI Agent tool's variants. */
+const nodeProperties = properties.filter((p) => JSON.stringify(p.displayOptions?.show?.['@tool']) !== '[true]');
+
+/** A default as the README writes it: `''` for empty text, none for an empty collection. */
+function defaultText(value: unknown): string {
+	if (value === '') return "''";
+	if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) return 'none';
+	return String(value);
+}
+
+test('Operations: every operation with its price-list credits, in the editor\'s order', () => {
+	expect(table('Resource')).toEqual(operations.map(({ resource, declaration }) => [resource, declaration.option.name, priceText(declaration.price)]));
+});
+
+describe('Parameters', () => {
+	const rows = table('Parameter');
+	const named = (name: string) => nodeProperties.filter((p) => p.name === name);
+
+	test('every parameter of an operation is in the table, and only those', () => {
+		const listed = rows.map((row) => code(row[1]));
+		const own = [...new Set(nodeProperties.filter((p) => !['notice'].includes(p.type) && !['resource', 'operation', 'options', 'toolDescription'].includes(p.name)).map((p) => p.name))];
+		expect([...listed].sort()).toEqual(own.sort());
+	});
+
+	test.each(rows.map((row) => [code(row[1]), row]))('%s: label, default and operations as the editor has them', (name, [label, , defaultCell, shownFor]) => {
+		const found = named(name);
+		for (const property of found) {
+			expect(property.displayName).toBe(label);
+			expect(defaultText(property.default)).toBe(code(defaultCell));
+		}
+		const shown = operations
+			.filter(({ resource, declaration }) =>
+				found.some((p) => p.displayOptions?.show?.resource?.includes(resource.toLowerCase()) && p.displayOptions?.show?.operation?.includes(declaration.option.value)),
+			)
+			.map(({ label: operation }) => operation);
+		const swaps = operations.filter(({ declaration }) => hasResultMode(declaration)).map(({ label: operation }) => operation);
+		expect(shown).toEqual(shownFor === 'the four swaps' ? swaps : shownFor.split(', '));
+		if (shownFor === 'the four swaps') expect(swaps).toHaveLength(4);
+	});
+});
+
+describe('Options', () => {
+	const swapOptions = (nodeProperties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('swapFace') && p.displayOptions?.show?.resource?.includes('image'))!.options ?? []) as INodeProperties[];
+	const rows = table('Option');
+
+	test('the swaps\' options are all in the table; Extract has Concurrency only', () => {
+		expect(rows.map((row) => code(row[1])).sort()).toEqual(swapOptions.map((o) => o.name).sort());
+		const extractOptions = nodeProperties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('extractFaces'))!.options as INodeProperties[];
+		expect(extractOptions.map((o) => o.name)).toEqual(['concurrency']);
+		expect(readme).toContain('The two Extract operations have **Concurrency** only');
+	});
+
+	test.each(rows.map((row) => [code(row[1]), row]))('%s: label, default and when shown', (name, [label, , defaultCell, shownCell]) => {
+		const option = swapOptions.find((o) => o.name === name)!;
+		expect(option.displayName).toBe(label);
+		expect(defaultText(option.default)).toBe(code(defaultCell));
+		const { show = {}, hide = {} } = option.displayOptions ?? {};
+		const when = [
+			show['/resultMode']?.includes('wait') ? 'Wait for Result' : hide['/resultMode']?.includes('wait') ? 'Submit Only' : 'always',
+			...(show.downloadResult ? ['Download Result on'] : []),
+		].join(', ');
+		expect(when).toBe(shownCell);
+	});
+
+	test('the AI Agent tool\'s Max Credits default is the one the README gives', () => {
+		const row = rows.find((r) => code(r[1]) === 'maxCredits')!;
+		expect(row[4]).toContain(`\`${TOOL_MAX_CREDITS}\` in the AI Agent tool`);
+		expect(readme).toContain(`**Max Credits** defaults to \`${TOOL_MAX_CREDITS}\` per call`);
+	});
+});
+
+describe('Output: the fields of real runs', () => {
+	const api = useMockApi();
+	const rows = table('Field');
+	const fieldsIn = (...kinds: string[]) =>
+		rows.filter((row) => row[1].split(', ').some((kind) => kinds.includes(kind))).flatMap((row) => row[0].split(', ').map(code)).sort();
+	const keysOf = async (parameters: object, workflowId?: string) => {
+		const result = await runAifaceswap({ baseUrl: api.url, parameters: parameters as never, workflowId });
+		expect(result.error).toBeUndefined();
+		return Object.keys(result.output![0].json).sort();
+	};
+	const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL };
+
+	test('a swap, and the same swap skipped', async () => {
+		expect(await keysOf(imageSwap, 'readme-output')).toEqual(fieldsIn('swaps'));
+		expect(await keysOf(imageSwap, 'readme-output')).toEqual(fieldsIn('swaps', 'skipped items'));
+	});
+
+	test('a video swap', async () => {
+		const videoSwap = { resource: 'video', operation: 'swapFace', sourceVideoUrl: `${SOURCE_URL}.mp4`, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 3 };
+		expect(await keysOf(videoSwap)).toEqual(fieldsIn('swaps', 'video swaps'));
+	});
+
+	test('an Extract', async () => {
+		expect(await keysOf({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL })).toEqual(fieldsIn('Extract'));
+	});
+});
