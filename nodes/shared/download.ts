@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { DownloadAllowance } from './downloadAllowance';
 import { checkDownloadUrl, downloadAllowance } from './downloadAllowance';
+import { ssrfBlock, ssrfBlockInWords } from './ssrfBlock';
 
 /**
  * Max Download Size when the option is not set, in MB: a minute or two of 1080p video, what
@@ -140,7 +141,8 @@ async function requestHop(ctx: IWebhookFunctions, url: string, stop: AbortSignal
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body, discard };
 	} catch (error) {
 		stop.removeEventListener('abort', onStop);
-		return { error: `Result not downloaded: ${(error as Error).message}` };
+		const block = ssrfBlock(error);
+		return { error: `Result not downloaded: ${block ? `${ssrfBlockInWords(block, url)}.` : (error as Error).message}` };
 	}
 }
 

@@ -663,8 +663,8 @@ describe('the example workflows', () => {
 		return workflow;
 	}
 
-	test('there are seven and every one imports', async () => {
-		expect(files).toHaveLength(7);
+	test('there are eight and every one imports', async () => {
+		expect(files).toHaveLength(8);
 		for (const file of files) {
 			const { id } = await n8n.importWorkflow(load(file, false));
 			const stored = await n8n.rest<{ nodes: unknown[] }>('GET', `/rest/workflows/${id}`);

@@ -5,8 +5,9 @@
  * The package refuses URLs that aifaceswap cannot reach while the credential's Base URL is a
  * public address. Tests of that rule need a Base URL that is public by the package's rule and
  * still reaches the mock API on loopback. This file patches `dns.lookup` (which Node's http, https,
- * net and fetch use) for those names only; every other name resolves as usual. Nothing on the
- * machine changes (no /etc/hosts entry).
+ * net and fetch use) and `dns.promises.lookup` (which n8n's SSRF protection resolves names with)
+ * for those names only; every other name resolves as usual. Nothing on the machine changes (no
+ * /etc/hosts entry).
  *
  * In-process tests import it; a real n8n loads it with NODE_OPTIONS="--require <this file>"
  * (test/e2e/n8n-server.ts does that), and so do the task runners n8n starts.
@@ -34,6 +35,13 @@ if (!dns[PATCHED]) {
 		return {};
 	};
 	dns.lookup = lookup;
+	// n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) resolves names itself with dns.promises.lookup
+	const originalPromise = dns.promises.lookup;
+	dns.promises.lookup = async function lookupPromise(hostname, options) {
+		if (!isTestName(hostname)) return originalPromise.apply(this, arguments);
+		const all = typeof options === 'object' && options !== null && options.all === true;
+		return all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 };
+	};
 	dns[PATCHED] = true;
 }
 

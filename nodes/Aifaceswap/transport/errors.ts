@@ -2,6 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { NetworkFailure } from './networkErrors';
+import { ssrfBlock } from '../../shared/ssrfBlock';
 import { networkFailureInWords } from './networkErrors';
 
 /** A request that failed, with what is known about it. */
@@ -50,9 +51,15 @@ export function answerError(node: INode, status: number, httpStatus: number, bod
  * request headers (the API key). The code stays out of the message, where n8n would swap it for a
  * generic text.
  */
-export function networkFailureError(node: INode, error: unknown, failure: NetworkFailure, attempts: number): NodeApiError {
-	const what = networkFailureInWords(error, failure.code);
+export function networkFailureError(node: INode, error: unknown, failure: NetworkFailure, attempts: number, url?: string): NodeApiError {
+	const what = networkFailureInWords(error, failure.code, url);
 	const code = failure.code ?? 'unknown';
+	if (ssrfBlock(error)) {
+		return new NodeApiError(node, { networkCode: 'SSRF_BLOCKED' } as JsonObject, {
+			message: `Could not reach the aifaceswap API: ${what}. Nothing was sent`,
+			description: 'A Base URL on a private address (a proxy) needs that allowance; https://aifaceswap.io needs none.',
+		});
+	}
 	if (failure.kind === 'notSent') {
 		return new NodeApiError(node, { networkCode: code } as JsonObject, {
 			message: `Could not reach the aifaceswap API: ${what} (${attempts} attempt${attempts > 1 ? 's' : ''})`,

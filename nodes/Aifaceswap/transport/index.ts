@@ -114,7 +114,7 @@ export class ApiClient {
 					throttle.backOff(attempt);
 					continue;
 				}
-				const nodeError = networkFailureError(node, error, failure, attempt);
+				const nodeError = networkFailureError(node, error, failure, attempt, options.url);
 				const notSent = failure.kind === 'notSent';
 				return { ok: false, failure: { error: nodeError, reachedApi: notSent ? 'no' : 'unknown', taskMayExist: !notSent } };
 			}

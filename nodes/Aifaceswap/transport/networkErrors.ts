@@ -1,3 +1,5 @@
+import { ssrfBlock, ssrfBlockInWords } from '../../shared/ssrfBlock';
+
 /**
  * What a failed connection tells: its error code, whether the request certainly never left, and
  * the failure in words. Used by every request the node makes (to the API, and for reading a video).
@@ -49,6 +51,8 @@ function tlsToPlainHttp(error: unknown, code: string | undefined): boolean {
 
 /** Whether a request that failed with this error (and code) certainly never left this machine. */
 export function neverSent(error: unknown, code = networkErrorCode(error)): boolean {
+	// n8n's SSRF protection refuses before connecting (the URL's check, or the name's lookup)
+	if (ssrfBlock(error)) return true;
 	if (code === undefined) return false;
 	return NEVER_SENT.codes.includes(code) || NEVER_SENT.patterns.some((pattern) => pattern.test(code)) || tlsToPlainHttp(error, code);
 }
@@ -68,7 +72,9 @@ const IN_WORDS: Record<string, string> = {
 };
 
 /** The failure in words; a general phrase for a code without words of its own. */
-export function networkFailureInWords(error: unknown, code = networkErrorCode(error)): string {
+export function networkFailureInWords(error: unknown, code = networkErrorCode(error), url?: string): string {
+	const block = ssrfBlock(error);
+	if (block) return ssrfBlockInWords(block, url);
 	if (code !== undefined && IN_WORDS[code]) return IN_WORDS[code];
 	return neverSent(error, code) ? 'no connection could be made (name, network or TLS)' : 'the request failed on the network';
 }

@@ -81,7 +81,7 @@ export function httpRangeReader(ctx: IExecuteFunctions, url: string): ByteReader
 		} catch (error) {
 			failure = error;
 		}
-		if (!response) throw new VideoDurationError(`n8n could not download it (${networkFailureInWords(failure)})`);
+		if (!response) throw new VideoDurationError(`n8n could not download it (${networkFailureInWords(failure, undefined, options.url)})`);
 		const body = response.body as BodyStream;
 		const status = response.statusCode;
 		if (status === 416) {

@@ -61,8 +61,27 @@ export async function submitAndWait(
 	// the timed-out item that input (a new data object: the previous node's output is untouched)
 	// lets the item continue with its task ID. A callback in time replaces it with the result.
 	this.getExecuteData().data = { main: [[timedOut]] };
-	await this.putExecutionToWait(waitTill);
+	try {
+		await this.putExecutionToWait(waitTill);
+	} catch (error) {
+		throw cannotPause(this, error as Error, submitted.json.taskId);
+	}
 	return [[timedOut]];
+}
+
+/**
+ * n8n refused to pause the execution after the task was sent: n8n's Engine 2.0 (the `engine-v2`
+ * module, a workflow's engineType v2) cannot pause yet ("No active execution found" in n8n 2.41).
+ */
+function cannotPause(ctx: IExecuteFunctions, error: Error, taskId: unknown): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`n8n could not pause this execution to wait for the result (${error.message}). Task ${String(taskId)} was sent and is charged; its callback will find no waiting execution.`,
+		{
+			description:
+				'A workflow on n8n\'s Engine 2.0 (workflow setting engineType "v2") cannot pause yet: run it on the default engine, or use Result Mode "Submit Only" with the Aifaceswap Trigger.',
+		},
+	);
 }
 
 /**
