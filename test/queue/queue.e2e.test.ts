@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
-import { today } from '../../nodes/Aifaceswap/submissions/submissionRecord';
+import { today } from '../../nodes/Aifaceswap/submissions/recordDays';
 import { submissionKey } from '../../nodes/Aifaceswap/submissions/submissionKey';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import type { N8nProcess } from '../support/queue-stack';

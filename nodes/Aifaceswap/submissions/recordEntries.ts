@@ -1,0 +1,57 @@
+/**
+ * What one answer of the store means for a request waiting in the submission record: a claim (a
+ * request about to be sent) or a heal (a sent request's record, checked again). Pure: the
+ * scheduler (`submissionRecord.ts`) writes, reads and acts on the decision.
+ *
+ * A write records the entry's values together with a nonce, a value unique to that write. When
+ * another process rewrites the row from a read taken before our write, our write vanishes whole,
+ * nonce included. So an entry wins when a later read, once concurrent writes have settled, finds
+ * the nonce of the write that recorded it: that write survived. A nonce of a store call that
+ * failed (a marker) tells, when found later, that the failed call did write.
+ */
+
+export interface RecordEntry {
+	kind: 'claim' | 'heal';
+	/** The request's record (see `recordValues`). */
+	values: string[];
+	/** The nonce of the latest write that recorded the values, whose survival is to be checked. */
+	check?: string;
+	/** Nonces of failed calls that carried the values (they may have written). */
+	markers: string[];
+	/** Values that some read found: they may be another request's record, and are never removed for this entry. */
+	found: Set<string>;
+	/** Writes of the values whose nonce another process's write erased, plus one. */
+	attempts: number;
+	/** Store calls carrying this entry that failed in a row. */
+	failures: number;
+	openSince: number;
+	/** Goes into the next store call (false while it waits for its settle wait or a back-off). */
+	due: boolean;
+}
+
+export type Decision =
+	/** Claim: our write survived: send. Heal: the record is there. */
+	| { kind: 'won' }
+	/** This call (re)wrote the values: check its nonce after the settle wait. */
+	| { kind: 'verify' }
+	/** Claim: another execution or process recorded the request: not sent. `stretch`: values this entry wrote that nobody else's read found, to remove. */
+	| { kind: 'recorded'; stretch: string[] }
+	/** Claim: a record was found, and a failed call of ours may have written it: whether it is ours cannot be told. */
+	| { kind: 'undecidable' };
+
+/** `found`: the values of the entry's call (values, check, markers) that were in the row before it. */
+export function decide(entry: RecordEntry, found: Set<string>): Decision {
+	const hits = entry.values.filter((value) => found.has(value));
+	for (const value of hits) entry.found.add(value);
+	if (entry.check !== undefined && found.has(entry.check)) return { kind: 'won' };
+	if (entry.kind === 'heal') return hits.length === entry.values.length ? { kind: 'won' } : { kind: 'verify' };
+	// Nothing of the request in the row (our earlier write vanished whole): this call wrote it.
+	if (hits.length === 0) return { kind: 'verify' };
+	if (entry.markers.some((marker) => found.has(marker))) return { kind: 'undecidable' };
+	// Our own earlier write would have kept its nonce: what was found is another writer's record.
+	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
+}
+
+export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
+	return { kind, values, markers: [], found: new Set(), attempts: 0, failures: 0, openSince: Date.now(), due: false };
+}
