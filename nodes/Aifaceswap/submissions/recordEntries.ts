@@ -3,9 +3,10 @@
  * request about to be sent) or a heal (a sent request's record, checked again). Pure: the
  * scheduler (`submissionRecord.ts`) writes, reads and acts on the decision.
  *
- * A write records the entry's values together with a nonce, a value unique to that write. When
- * another process rewrites the row from a read taken before our write, our write vanishes whole,
- * nonce included. So an entry wins when a later read, once concurrent writes have settled, finds
+ * A write records the entry's values together with a nonce, a value unique to that entry's write
+ * (never shared with another entry: an entry that goes again rewrites its own nonces, which must
+ * not vouch for anyone else's values). When another process rewrites the row from a read taken
+ * before our write, our write vanishes whole, nonce included. So an entry wins when a later read, once concurrent writes have settled, finds
  * the nonce of the write that recorded it: that write survived. A nonce of a store call that
  * failed (a marker) tells, when found later, that the failed call did write.
  */
@@ -43,8 +44,11 @@ export type Decision =
 export function decide(entry: RecordEntry, found: Set<string>): Decision {
 	const hits = entry.values.filter((value) => found.has(value));
 	for (const value of hits) entry.found.add(value);
-	if (entry.check !== undefined && found.has(entry.check)) return { kind: 'won' };
-	if (entry.kind === 'heal') return hits.length === entry.values.length ? { kind: 'won' } : { kind: 'verify' };
+	const whole = hits.length === entry.values.length;
+	// The check survived with every value: no other write erased ours. The check without every
+	// value: something removed part of the record since; this call wrote it again, check that.
+	if (entry.check !== undefined && found.has(entry.check)) return whole ? { kind: 'won' } : { kind: 'verify' };
+	if (entry.kind === 'heal') return whole ? { kind: 'won' } : { kind: 'verify' };
 	// Nothing of the request in the row (our earlier write vanished whole): this call wrote it.
 	if (hits.length === 0) return { kind: 'verify' };
 	if (entry.markers.some((marker) => found.has(marker))) return { kind: 'undecidable' };
@@ -54,4 +58,11 @@ export function decide(entry: RecordEntry, found: Set<string>): Decision {
 
 export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
 	return { kind, values, markers: [], found: new Set(), attempts: 0, failures: 0, openSince: Date.now(), due: false };
+}
+
+export const UNDECIDABLE_MESSAGE =
+	'a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it';
+
+export function contendedMessage(limitMs: number): string {
+	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s`;
 }

@@ -3,7 +3,7 @@ import { randomString, sleep } from 'n8n-workflow';
 
 import { NONCE_PREFIX, RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
 import type { RecordEntry } from './recordEntries';
-import { decide, newEntry } from './recordEntries';
+import { contendedMessage, decide, newEntry, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { StoreCalls } from './storeCalls';
 
@@ -14,7 +14,7 @@ import { StoreCalls } from './storeCalls';
  * no write of this process overwrites another. Another process (a queue-mode worker, a second main)
  * can still erase a write: the entries check for that (`recordEntries.ts`).
  *
- * - A claim is written with the round's nonce, and wins when a read after the settle wait finds
+ * - A claim is written with a nonce of its own, and wins when a read after the settle wait finds
  *   that nonce; erased, it is written again after a jittered wait, for up to `CLAIM_LIMIT_MS`.
  * - A sent request's record is checked `HEAL_AFTER_MS` after the send, written again if a slow
  *   write of another process erased it, and checked like a claim until it stays.
@@ -95,10 +95,9 @@ class SubmissionRecord {
 
 	private dueAfter(entry: OpenEntry, ms: number): void {
 		entry.due = false;
-		if (ms <= 0) {
-			entry.due = true;
-			this.poke(this.calls.ctx);
-		} else this.later(ms, () => (entry.due = true));
+		if (ms > 0) return this.later(ms, () => (entry.due = true));
+		entry.due = true;
+		this.poke(this.calls.ctx);
 	}
 
 	private poke(ctx: IExecuteFunctions): void {
@@ -140,32 +139,33 @@ class SubmissionRecord {
 		}
 	}
 
-	/** One write of every due entry's values, its check and markers, and a new nonce. */
+	/** One write of every due entry's values, its check and markers, and a new nonce of its own. */
 	private async round(due: OpenEntry[]): Promise<void> {
-		const nonce = `${NONCE_PREFIX}${randomString(20)}`;
-		const values = new Set<string>([nonce]);
+		const nonces = due.map(() => `${NONCE_PREFIX}${randomString(20)}`);
+		const values = new Set<string>(nonces);
 		for (const entry of due) {
 			for (const value of [...entry.values, ...entry.markers]) values.add(value);
 			if (entry.check !== undefined) values.add(entry.check);
 		}
-		this.cleanup.wrote(nonce);
+		nonces.forEach((nonce) => this.cleanup.wrote(nonce));
 		let found: Set<string>;
 		try {
 			found = await this.calls.record([...values]);
 		} catch (error) {
-			for (const entry of due) this.failedCall(entry, nonce, error as Error);
+			due.forEach((entry, i) => this.failedCall(entry, nonces[i], error as Error));
 			return;
 		}
 		const settleMs = this.calls.settleMs();
 		let verifying = 0;
-		for (const entry of due) {
+		for (const [i, entry] of due.entries()) {
+			const nonce = nonces[i];
 			entry.failures = 0;
 			const decision = decide(entry, found);
 			if (decision.kind === 'won') this.close(entry, 'send');
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
 				this.close(entry, 'recorded');
-			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE));
+			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
 			else {
 				verifying++;
 				this.verifyLater(entry, nonce, settleMs);
@@ -186,7 +186,7 @@ class SubmissionRecord {
 		if (entry.kind === 'claim' && Date.now() - entry.openSince > CLAIM_LIMIT_MS) {
 			// Not sent: what this claim wrote goes, unless some read found it (another writer's).
 			this.cleanup.addStretch(entry.values.filter((value) => !entry.found.has(value)));
-			return this.close(entry, new Error(CONTENDED));
+			return this.close(entry, new Error(contendedMessage(CLAIM_LIMIT_MS)));
 		}
 		// After an erasure, a random part of another wait spreads the processes' next writes apart.
 		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
@@ -234,10 +234,6 @@ class SubmissionRecord {
 		return true;
 	}
 }
-
-const UNDECIDABLE =
-	'a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it';
-const CONTENDED = `other n8n processes kept rewriting the submission record for ${CLAIM_LIMIT_MS / 1000} s`;
 
 const records = new Map<string, SubmissionRecord>();
 
