@@ -54,6 +54,7 @@ test('three workers run batches of the same 80 requests at the same moment, then
 			seconds: (Date.now() - startedAt) / 1000,
 			requests: api.apiRequests().slice(requestsBefore),
 			sent: items.filter((item) => item.json.alreadySubmitted === false).length,
+			sentPerBatch: outputs.map((output) => output.filter((item) => item.json.alreadySubmitted === false).length),
 			reported: items.filter((item) => item.json.alreadySubmitted === true).length,
 			failed: items.filter((item) => item.json.error !== undefined).length,
 		};
@@ -63,7 +64,7 @@ test('three workers run batches of the same 80 requests at the same moment, then
 	const sentTwice = [...requestsPerItem().values()].filter((count) => count > 1).length;
 	process.stdout.write(
 		`queue mode, ${WORKERS} workers, ${WORKERS} batches of the same ${ITEMS} items at once (Concurrency ${CONCURRENCY}, API ${LATENCY_MS} ms), twice: ` +
-			`sent ${first.sent + second.sent}, reported ${first.reported + second.reported}, failed ${first.failed + second.failed}, sent twice ${sentTwice} ` +
+			`sent ${first.sent + second.sent} (${first.sentPerBatch.join(' + ')} by the three batches of the first round), reported ${first.reported + second.reported}, failed ${first.failed + second.failed}, sent twice ${sentTwice} ` +
 			`(the rounds took ${first.seconds.toFixed(1)} s and ${second.seconds.toFixed(1)} s)\n`,
 	);
 
