@@ -29,7 +29,7 @@ import { deployTarget, MINIMAL_TRIGGER, runCallbacks } from './callbacks';
 import { RECORD_OFF, RECORD_ON, runRecordPart } from './record';
 import type { RecordFigures } from './record';
 import { callbackTables, recordTables, submitTable } from './report';
-import { api, ITEMS, LATENCY_MS, log, n8n, timed } from './setup';
+import { api, ITEMS, LATENCY_MS, log, n8n, storeCalls, timed } from './setup';
 
 // For looking into one figure (CONTRIBUTING.md's figures use the defaults): BENCH_PARTS
 // (record,submit,callbacks,queue), BENCH_ITEMS, BENCH_FILL, BENCH_EXECUTIONS, BENCH_CONCURRENCIES
@@ -99,6 +99,10 @@ export async function main(): Promise<void> {
 	await api.stop();
 
 	const sections: string[][] = [];
+	if (record && storeCalls.calls().length === 0) {
+		// the record-on figures made store calls: none counted means the counter did not load
+		sections.push([`**No store call was counted** (${storeCalls.callsFile} is empty): test/bench/store-call-counter.js did not wrap n8n-core's DataDeduplicationService, so the store-call columns below are not true.`]);
+	}
 	if (record) sections.push(recordTables(record));
 	if (PARTS.includes('submit')) sections.push(submitTable(batches));
 	if (targets.length > 0 || queueTarget) sections.push(callbackTables(targets, queueTarget));
