@@ -19,13 +19,14 @@ export interface RecordEntry {
 	check?: string;
 	/** Nonces of failed calls that carried the values (they may have written). */
 	markers: string[];
-	/** Values that some read found: they may be another request's record, and are never removed for this entry. */
+	/** Values that a read of this entry found: they may be another request's record, and are never removed for it. */
 	found: Set<string>;
 	/** Writes of the values whose nonce another process's write erased, plus one. */
 	attempts: number;
 	/** Store calls carrying this entry that failed in a row. */
 	failures: number;
-	openSince: number;
+	/** When another process's write first erased the entry's write. */
+	erasedSince?: number;
 	/** Goes into the next store call (false while it waits for its settle wait or a back-off). */
 	due: boolean;
 }
@@ -35,7 +36,7 @@ export type Decision =
 	| { kind: 'won' }
 	/** This call (re)wrote the values: check its nonce after the settle wait. */
 	| { kind: 'verify' }
-	/** Claim: another execution or process recorded the request: not sent. `stretch`: values this entry wrote that nobody else's read found, to remove. */
+	/** Claim: another execution or process recorded the request: not sent. `stretch`: values this entry wrote that none of its reads found, to remove. */
 	| { kind: 'recorded'; stretch: string[] }
 	/** Claim: a record was found, and a failed call of ours may have written it: whether it is ours cannot be told. */
 	| { kind: 'undecidable' };
@@ -57,12 +58,15 @@ export function decide(entry: RecordEntry, found: Set<string>): Decision {
 }
 
 export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
-	return { kind, values, markers: [], found: new Set(), attempts: 0, failures: 0, openSince: Date.now(), due: false };
+	return { kind, values, markers: [], found: new Set(), attempts: 0, failures: 0, due: false };
 }
 
-export const UNDECIDABLE_MESSAGE =
-	'a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it';
+/** What stays when a claim fails unsent with its values in the record. */
+const LEFT_RECORDED =
+	'It stays in the submission record: a re-run within 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';
+
+export const UNDECIDABLE_MESSAGE = `a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
 
 export function contendedMessage(limitMs: number): string {
-	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s`;
+	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s. ${LEFT_RECORDED}`;
 }

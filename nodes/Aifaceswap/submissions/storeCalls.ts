@@ -7,8 +7,9 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
  * whole, with no lock: two calls that overlap read the same row and the later write wins.
  *
  * Each call has a deadline: a call that never returns (a stuck database connection) fails after
- * `deadlineMs` instead of holding every claim of the node. It may still write later, which the
- * claim protocol treats like any failed call that may have written.
+ * `deadlineMs` instead of holding every claim of the node. It may still write later: its entries
+ * treat it like any failed call that may have written, and when it does end, `onLateEnd` is told
+ * its start, since its write may have erased what other calls recorded meanwhile.
  */
 export const storeCallLimits = { deadlineMs: 30_000 };
 
@@ -45,7 +46,18 @@ export class StoreCalls {
 	/** How long the latest call took. */
 	lastMs = 0;
 
-	constructor(public ctx: IExecuteFunctions) {}
+	/** Start times of calls past their deadline that have not ended yet. */
+	private lateCalls = new Set<number>();
+
+	constructor(
+		public ctx: IExecuteFunctions,
+		private readonly onLateEnd: (startedAt: number) => void,
+	) {}
+
+	/** When the oldest call that passed its deadline and has not ended started. */
+	oldestLateCall(): number | undefined {
+		return this.lateCalls.size > 0 ? Math.min(...this.lateCalls) : undefined;
+	}
 
 	/** Writes `values`; returns those that were there before. */
 	async record(values: string[]): Promise<Set<string>> {
@@ -69,7 +81,7 @@ export class StoreCalls {
 		for (let attempt = 1; ; attempt++) {
 			const startedAt = Date.now();
 			try {
-				return await withDeadline(work(this.ctx));
+				return await withDeadline(work(this.ctx), () => this.late(startedAt));
 			} catch (error) {
 				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) {
 					throw new NodeOperationError(this.ctx.getNode(), error as Error);
@@ -81,12 +93,22 @@ export class StoreCalls {
 			}
 		}
 	}
+
+	/** Returns what to do when the late call ends. */
+	private late(startedAt: number): () => void {
+		this.lateCalls.add(startedAt);
+		return () => {
+			this.lateCalls.delete(startedAt);
+			this.onLateEnd(startedAt);
+		};
+	}
 }
 
 /** How often a call in flight is looked at against its deadline (no timer outlives a call by more). */
 const DEADLINE_STEP_MS = 250;
 
-async function withDeadline<T>(work: Promise<T>): Promise<T> {
+/** `late`: called when the deadline passes; what it returns runs when the call ends after all. */
+async function withDeadline<T>(work: Promise<T>, late: () => () => void): Promise<T> {
 	const startedAt = Date.now();
 	const outcome = work.then(
 		(value) => ({ value }),
@@ -99,6 +121,9 @@ async function withDeadline<T>(work: Promise<T>): Promise<T> {
 			if ('error' in done) throw done.error;
 			return done.value;
 		}
-		if (Date.now() - startedAt >= storeCallLimits.deadlineMs) throw new StoreCallTimeout();
+		if (Date.now() - startedAt >= storeCallLimits.deadlineMs) {
+			void outcome.then(late());
+			throw new StoreCallTimeout();
+		}
 	}
 }

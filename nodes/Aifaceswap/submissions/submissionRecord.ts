@@ -1,11 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { randomString, sleep } from 'n8n-workflow';
+import { randomString } from 'n8n-workflow';
 
 import { NONCE_PREFIX, RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
 import type { RecordEntry } from './recordEntries';
 import { contendedMessage, decide, newEntry, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
-import { StoreCalls } from './storeCalls';
+import { RecordTimers } from './recordTimers';
+import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
  * One node's submission record in n8n's processed-data store (the store the Remove Duplicates node
@@ -15,20 +16,21 @@ import { StoreCalls } from './storeCalls';
  * can still erase a write: the entries check for that (`recordEntries.ts`).
  *
  * - A claim is written with a nonce of its own, and wins when a read after the settle wait finds
- *   that nonce; erased, it is written again after a jittered wait, for up to `CLAIM_LIMIT_MS`.
+ *   that nonce; erased, it is written again after a jittered wait, for up to `claimLimits.contendedMs`.
  * - A sent request's record is checked `HEAL_AFTER_MS` after the send, written again if a slow
- *   write of another process erased it, and checked like a claim until it stays.
+ *   write of another process erased it, and checked like a claim until it stays; and again when a
+ *   store call of ours that passed its deadline ends after all (it may have written an old row).
  * - A failed store call fails only the entries it cannot decide: the others go again after a
  *   back-off, `MAX_FAILURES` times at most.
- * - Calls are spaced by `GAP_FACTOR` times the last call's length, so that other processes' calls
- *   find the row free, and the clean-up (`recordCleanup.ts`) goes in small calls at quiet moments.
+ * - Calls are spaced (`recordTimers.ts`), and the clean-up (`recordCleanup.ts`) goes in small
+ *   calls at quiet moments.
  */
 const HEAL_AFTER_MS = 1_000;
 const MAX_HEAL_ATTEMPTS = 10;
-const CLAIM_LIMIT_MS = 60_000;
+/** How long a claim goes on being written again after another process first erased it (tests shorten it). */
+export const claimLimits = { contendedMs: 60_000 };
 const MAX_FAILURES = 3;
 const FAILURE_BACKOFF_MS = 200;
-const GAP_FACTOR = 2;
 
 export type ClaimOutcome = 'send' | 'recorded';
 
@@ -41,9 +43,9 @@ class SubmissionRecord {
 	private removals: Array<{ values: string[]; done: (error?: unknown) => void }> = [];
 	private readonly cleanup = new RecordCleanup();
 	private readonly calls: StoreCalls;
-	private nextCallAt = 0;
-	/** Timers under way (settle waits, back-offs, heals, second passes): the record stays awake for them. */
-	private waitingLater = 0;
+	private readonly timers = new RecordTimers(() => this.poke(this.calls.ctx));
+	/** Sent requests' records, kept while a late write of a timed-out call could still erase them. */
+	private sent: Array<{ values: string[]; at: number }> = [];
 	private running = false;
 	private wake: (() => void) | undefined;
 
@@ -52,7 +54,7 @@ class SubmissionRecord {
 		private readonly id: string,
 		ctx: IExecuteFunctions,
 	) {
-		this.calls = new StoreCalls(ctx);
+		this.calls = new StoreCalls(ctx, (startedAt) => this.healSentSince(startedAt));
 	}
 
 	/** Records `key` as sent on `day` unless it is recorded already. Resolves 'send' when this claim won. */
@@ -62,7 +64,18 @@ class SubmissionRecord {
 
 	/** After a send (or a request that may have reached the API): check the record later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
-		void this.open(ctx, newEntry('heal', recordValues(key, day)), HEAL_AFTER_MS).catch(() => undefined);
+		const values = recordValues(key, day);
+		const keepFrom = Math.min(Date.now() - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
+		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
+		this.sent.push({ values, at: Date.now() });
+		void this.open(ctx, newEntry('heal', values), HEAL_AFTER_MS).catch(() => undefined);
+	}
+
+	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
+	private healSentSince(startedAt: number): void {
+		for (const sent of this.sent.filter((sent) => sent.at >= startedAt)) {
+			void this.open(this.calls.ctx, newEntry('heal', sent.values), 0).catch(() => undefined);
+		}
 	}
 
 	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
@@ -83,19 +96,9 @@ class SubmissionRecord {
 		});
 	}
 
-	/** Runs `then` after `ms` (n8n's sleep: no timer functions in node code), then looks for work. */
-	private later(ms: number, then: () => void): void {
-		this.waitingLater++;
-		void sleep(ms).then(() => {
-			this.waitingLater--;
-			then();
-			this.poke(this.calls.ctx);
-		});
-	}
-
 	private dueAfter(entry: OpenEntry, ms: number): void {
 		entry.due = false;
-		if (ms > 0) return this.later(ms, () => (entry.due = true));
+		if (ms > 0) return this.timers.later(ms, () => (entry.due = true));
 		entry.due = true;
 		this.poke(this.calls.ctx);
 	}
@@ -114,7 +117,7 @@ class SubmissionRecord {
 				if (this.removals.length > 0) await this.paced(async () => await this.removeRefused());
 				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (await this.cleanUp()) continue;
-				else if (this.entries.length === 0 && this.waitingLater === 0) {
+				else if (this.entries.length === 0 && this.timers.idle) {
 					// Idle: nothing of it is needed any more (nor the execution it holds).
 					if (records.get(this.id) === this) records.delete(this.id);
 					return;
@@ -128,15 +131,8 @@ class SubmissionRecord {
 		}
 	}
 
-	/** Store calls leave at least `GAP_FACTOR` times the last call's length apart. */
 	private async paced(work: () => Promise<void>): Promise<void> {
-		const wait = this.nextCallAt - Date.now();
-		if (wait > 0) await sleep(wait);
-		try {
-			await work();
-		} finally {
-			this.nextCallAt = Date.now() + GAP_FACTOR * this.calls.lastMs;
-		}
+		await this.timers.paced(work, () => this.calls.lastMs);
 	}
 
 	/** One write of every due entry's values, its check and markers, and a new nonce of its own. */
@@ -183,10 +179,11 @@ class SubmissionRecord {
 			this.calls.ctx.logger.warn('Aifaceswap submission record: a sent request\'s record kept being erased by other n8n processes; a replay may send it again');
 			return this.close(entry, 'send');
 		}
-		if (entry.kind === 'claim' && Date.now() - entry.openSince > CLAIM_LIMIT_MS) {
-			// Not sent: what this claim wrote goes, unless some read found it (another writer's).
-			this.cleanup.addStretch(entry.values.filter((value) => !entry.found.has(value)));
-			return this.close(entry, new Error(contendedMessage(CLAIM_LIMIT_MS)));
+		if (entry.attempts === 2) entry.erasedSince = Date.now();
+		if (entry.kind === 'claim' && entry.erasedSince !== undefined && Date.now() - entry.erasedSince > claimLimits.contendedMs) {
+			// Not sent. What it wrote stays: another process's write may have recorded the same
+			// values since, from a read this claim never saw, and sent them.
+			return this.close(entry, new Error(contendedMessage(claimLimits.contendedMs)));
 		}
 		// After an erasure, a random part of another wait spreads the processes' next writes apart.
 		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
@@ -225,10 +222,10 @@ class SubmissionRecord {
 			try {
 				await this.calls.remove(taken.values);
 				this.cleanup.removed();
-				if (taken.nonces.length > 0) this.later(SECOND_PASS_MS, () => this.cleanup.removeAgain(taken.nonces));
+				if (taken.nonces.length > 0) this.timers.later(SECOND_PASS_MS, () => this.cleanup.removeAgain(taken.nonces));
 			} catch {
 				const pause = this.cleanup.failed(taken);
-				if (pause !== undefined) this.later(pause, () => this.cleanup.resume());
+				if (pause !== undefined) this.timers.later(pause, () => this.cleanup.resume());
 			}
 		});
 		return true;
