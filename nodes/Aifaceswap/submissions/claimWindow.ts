@@ -46,11 +46,11 @@ export class ClaimWindow {
 	async enter(): Promise<WindowPlace> {
 		if (this.inside < this.depth()) this.inside++;
 		else await new Promise<void>((resolve) => this.waiting.push(resolve));
-		const enteredAt = Date.now();
+		const enteredAt = performance.now();
 		let left = false;
 		return {
 			claimed: () => {
-				const ms = Date.now() - enteredAt;
+				const ms = performance.now() - enteredAt;
 				this.claimMs = this.claimMs === undefined ? ms : 0.8 * this.claimMs + 0.2 * ms;
 				this.admit();
 			},

@@ -79,7 +79,7 @@ export class StoreCalls {
 	/** A store call within its deadline; made again when it lost a concurrent first insert of the row. */
 	private async call<T>(work: (ctx: IExecuteFunctions) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
-			const startedAt = Date.now();
+			const startedAt = performance.now();
 			try {
 				return await withDeadline(work(this.ctx), () => this.late(startedAt));
 			} catch (error) {
@@ -87,7 +87,7 @@ export class StoreCalls {
 					throw new NodeOperationError(this.ctx.getNode(), error as Error);
 				}
 			} finally {
-				this.lastMs = Date.now() - startedAt;
+				this.lastMs = performance.now() - startedAt;
 				this.recentMs.push(this.lastMs);
 				if (this.recentMs.length > RECENT_CALLS) this.recentMs.shift();
 			}
@@ -109,7 +109,7 @@ const DEADLINE_STEP_MS = 250;
 
 /** `late`: called when the deadline passes; what it returns runs when the call ends after all. */
 async function withDeadline<T>(work: Promise<T>, late: () => () => void): Promise<T> {
-	const startedAt = Date.now();
+	const startedAt = performance.now();
 	const outcome = work.then(
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
@@ -121,7 +121,7 @@ async function withDeadline<T>(work: Promise<T>, late: () => () => void): Promis
 			if ('error' in done) throw done.error;
 			return done.value;
 		}
-		if (Date.now() - startedAt >= storeCallLimits.deadlineMs) {
+		if (performance.now() - startedAt >= storeCallLimits.deadlineMs) {
 			void outcome.then(late());
 			throw new StoreCallTimeout();
 		}

@@ -65,9 +65,9 @@ class SubmissionRecord {
 	/** After a send (or a request that may have reached the API): check the record later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
 		const values = recordValues(key, day);
-		const keepFrom = Math.min(Date.now() - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
+		const keepFrom = Math.min(performance.now() - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
 		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
-		this.sent.push({ values, at: Date.now() });
+		this.sent.push({ values, at: performance.now() });
 		void this.open(ctx, newEntry('heal', values), HEAL_AFTER_MS).catch(() => undefined);
 	}
 
@@ -179,8 +179,8 @@ class SubmissionRecord {
 			this.calls.ctx.logger.warn('Aifaceswap submission record: a sent request\'s record kept being erased by other n8n processes; a replay may send it again');
 			return this.close(entry, 'send');
 		}
-		if (entry.attempts === 2) entry.erasedSince = Date.now();
-		if (entry.kind === 'claim' && entry.erasedSince !== undefined && Date.now() - entry.erasedSince > claimLimits.contendedMs) {
+		if (entry.attempts === 2) entry.erasedSince = performance.now();
+		if (entry.kind === 'claim' && entry.erasedSince !== undefined && performance.now() - entry.erasedSince > claimLimits.contendedMs) {
 			// Not sent. What it wrote stays: another process's write may have recorded the same
 			// values since, from a read this claim never saw, and sent them.
 			return this.close(entry, new Error(contendedMessage(claimLimits.contendedMs)));
