@@ -259,15 +259,13 @@ test('when the store cannot be written, the item fails with a clear error and no
 	expect(api.apiRequests()).toHaveLength(0);
 });
 
-test('a store error on a replay fails that item and keeps the earlier record: the next replay still sends nothing', async () => {
+test('a store error on a replay is retried: the item is answered from the earlier record, nothing is sent', async () => {
 	const run = workflow();
 	await run(itemsOf(1));
 	processedData.failNextWith = new Error('pool timeout');
-	const failed = await run(itemsOf(1), { aifaceswap: anotherProcess(), continueOnFail: true });
-	expect(String(failed.output?.[0].json.error)).toContain('so it was not sent: pool timeout');
-	await new Promise((resolve) => setTimeout(resolve, 200));
 	const replay = await run(itemsOf(1), { aifaceswap: anotherProcess() });
 	expect(replay.output?.[0].json.alreadySubmitted).toBe(true);
+	expect(processedData.calls).toBeGreaterThan(0);
 	expect(api.apiRequests()).toHaveLength(1);
 });
 

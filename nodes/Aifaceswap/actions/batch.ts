@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../output/itemErrors';
-import { ClaimWindow } from '../submissions/claimWindow';
+import { ClaimWindow, MAX_DEPTH_FACTOR } from '../submissions/claimWindow';
 import { ApiClient } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
@@ -28,14 +28,15 @@ export async function runBatch(
 	// would fail the whole agent), so the model can correct its input.
 	const stopOnFailure = !ctx.continueOnFail() && !asTool;
 	const throttle = new RequestThrottle(ctx.getNode(), concurrency, stopOnFailure);
-	const run: Run = { api: new ApiClient(ctx, throttle), resultMode: 'submit', claimWindow: new ClaimWindow(concurrency) };
+	const claimWindow = new ClaimWindow(concurrency, () => throttle.averageRequestMs());
+	const run: Run = { api: new ApiClient(ctx, throttle), resultMode: 'submit', claimWindow };
 
 	const outputs: INodeExecutionData[] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
-	// Twice `concurrency` workers take the next item as soon as they are free: while `concurrency`
-	// requests are in flight (the throttle's limit), as many items are prepared and wait, so a
-	// request leaves the moment a slot frees. Each output goes to its input's slot.
+	// Workers take the next item as soon as they are free: while `concurrency` requests are in
+	// flight (the throttle's limit), the claim window's items (up to `MAX_DEPTH_FACTOR` times as many)
+	// claim and wait, so a request leaves the moment a slot frees. Each output goes to its input's slot.
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;
@@ -52,7 +53,8 @@ export async function runBatch(
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(2 * concurrency, items.length) }, worker));
+	const workers = (MAX_DEPTH_FACTOR + 1) * concurrency;
+	await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker));
 
 	if (failures.length > 0) {
 		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];

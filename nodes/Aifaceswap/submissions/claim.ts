@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { submissionRecordOf, today } from './submissionRecord';
+import { today } from './recordDays';
+import { submissionRecordOf } from './submissionRecord';
 
 /**
  * At most one task per request: before a swap request leaves, its key (see `submissionKey`) is
@@ -79,7 +80,7 @@ export async function claimSubmission(
 		// The node's record is looked up at each use: an idle one is dropped and made anew.
 		let won: boolean;
 		try {
-			won = await submissionRecordOf(ctx).claim(ctx, key, day);
+			won = (await submissionRecordOf(ctx).claim(ctx, key, day)) === 'send';
 		} catch (error) {
 			sendAgain();
 			throw new NodeOperationError(

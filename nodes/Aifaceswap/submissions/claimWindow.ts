@@ -1,27 +1,73 @@
 /**
- * The claim window of a run: its items that hold a submission record but no request slot yet, at
- * most `size` (the run's concurrency): an item claims only when it may, and gives its place up when
- * its request takes a slot (or it is not sent). With `size` requests in flight, `size` claimed
- * items wait for the next slots, so requests still leave as soon as a slot frees. A crash leaves
- * recorded but never sent the items in the window and those holding a slot whose request has not
- * left yet (request spacing, a shared back-off): at most twice `size`.
+ * The claim window of a run: its items that hold (or are making) a submission record claim but no
+ * request slot yet. An item enters before it claims and leaves when its request takes a slot (or it
+ * is not sent). The window is as deep as the claims' own latency requires for requests to leave the
+ * moment a slot frees: `concurrency` requests take about `requestMs` each, so `concurrency x
+ * claimMs / requestMs` claims must be under way at once, plus one; never fewer than `concurrency`,
+ * never more than `MAX_DEPTH_FACTOR x concurrency`.
+ *
+ * A crash leaves recorded but never sent the items in the window and those holding a slot whose
+ * request has not left yet (request spacing, a shared back-off): at most
+ * `(MAX_DEPTH_FACTOR + 1) x concurrency` (`crashBound`).
  */
+export const MAX_DEPTH_FACTOR = 4;
+
+export function crashBound(concurrency: number): number {
+	return (MAX_DEPTH_FACTOR + 1) * concurrency;
+}
+
+/** An item's place in the window. */
+export interface WindowPlace {
+	/** Its claim is decided: its time goes into the window's depth. */
+	claimed(): void;
+	/** Leaves the window (safe to call twice). */
+	leave(): void;
+}
+
 export class ClaimWindow {
+	private inside = 0;
 	private waiting: Array<() => void> = [];
+	private claimMs: number | undefined;
 
-	constructor(private free: number) {}
+	constructor(
+		private readonly concurrency: number,
+		private readonly requestMs: () => number | undefined,
+	) {}
 
-	/** Waits for a place; returns how to leave it (safe to call twice). */
-	async enter(): Promise<() => void> {
-		if (this.free > 0) this.free--;
+	/** How many items may be in the window now. */
+	depth(): number {
+		const requestMs = this.requestMs();
+		if (this.claimMs === undefined || requestMs === undefined || requestMs <= 0) return this.concurrency;
+		const needed = Math.ceil((this.concurrency * this.claimMs) / requestMs) + 1;
+		return Math.min(MAX_DEPTH_FACTOR * this.concurrency, Math.max(this.concurrency, needed));
+	}
+
+	/** Waits for a place. */
+	async enter(): Promise<WindowPlace> {
+		if (this.inside < this.depth()) this.inside++;
 		else await new Promise<void>((resolve) => this.waiting.push(resolve));
+		const enteredAt = performance.now();
 		let left = false;
-		return () => {
-			if (left) return;
-			left = true;
-			const next = this.waiting.shift();
-			if (next) next();
-			else this.free++;
+		return {
+			claimed: () => {
+				const ms = performance.now() - enteredAt;
+				this.claimMs = this.claimMs === undefined ? ms : 0.8 * this.claimMs + 0.2 * ms;
+				this.admit();
+			},
+			leave: () => {
+				if (left) return;
+				left = true;
+				this.inside--;
+				this.admit();
+			},
 		};
+	}
+
+	/** Lets waiting items in while there is room (the depth may have grown). */
+	private admit(): void {
+		while (this.inside < this.depth() && this.waiting.length > 0) {
+			this.inside++;
+			this.waiting.shift()?.();
+		}
 	}
 }

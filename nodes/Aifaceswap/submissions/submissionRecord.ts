@@ -1,317 +1,234 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, randomString, sleep } from 'n8n-workflow';
+import { randomString } from 'n8n-workflow';
+
+import { NONCE_PREFIX, RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
+import type { RecordEntry } from './recordEntries';
+import { contendedMessage, decide, newEntry, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { recordValues } from './recordDays';
+import { RecordTimers } from './recordTimers';
+import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
  * One node's submission record in n8n's processed-data store (the store the Remove Duplicates node
- * uses), shared by every execution of that node in this n8n process.
+ * uses), shared by every execution of that node in this n8n process. In this process every call
+ * for a node goes through this one queue, and all entries due at the same time share one call, so
+ * no write of this process overwrites another. Another process (a queue-mode worker, a second main)
+ * can still erase a write: the entries check for that (`recordEntries.ts`).
  *
- * The store keeps one row per workflow and node, and every call reads the row, changes it and
- * writes it back whole, with no lock. So:
- * - In this process every call for a node goes through one queue, and claims of all executions
- *   that wait at the same time are written in one call: no write of this process is lost.
- * - Another process (a queue-mode worker, a second main) can still rewrite the row from a read
- *   taken before our write, which erases what we wrote. When two processes rewrite the row from the
- *   same read, exactly one of the two writes survives. So each write also records a value unique to
- *   it (a nonce), and a claim wins only when, once concurrent writes have settled (`settleMs`), a
- *   later call finds that nonce still there. A claim whose nonce vanished looks again: its request
- *   was recorded by the other process meanwhile (not sent), or it is recorded anew and checked
- *   again. A double send then needs another process's call to take longer than `settleMs` (40 ms
- *   to 1 s) from its read to its write.
- * - Values that are not records (nonces, and the previous day's values a claim only checks) are
- *   removed again when the record is idle (or many wait), and once more a few seconds later (another
- *   process's write may have put them back), so the row holds about one value per request.
- * - A record that another process's slow write erased after the request was sent is written again
- *   (healed) `HEAL_AFTER_MS` after the send, so a later replay still finds it.
- * - The first write of a node inserts its row; two processes inserting it at once make one fail
- *   (unique constraint). Nothing was written by the failed call, so it is made again.
+ * - A claim is written with a nonce of its own, and wins when a read after the settle wait finds
+ *   that nonce; erased, it is written again after a jittered wait, for up to `claimLimits.contendedMs`.
+ * - A sent request's record is checked `HEAL_AFTER_MS` after the send, written again if a slow
+ *   write of another process erased it, and checked like a claim until it stays; and again when a
+ *   store call of ours that passed its deadline ends after all (it may have written an old row).
+ * - A failed store call fails only the entries it cannot decide: the others go again after a
+ *   back-off, `MAX_FAILURES` times at most.
+ * - Calls are spaced (`recordTimers.ts`), and the clean-up (`recordCleanup.ts`) goes in small
+ *   calls at quiet moments.
  */
+const HEAL_AFTER_MS = 1_000;
+const MAX_HEAL_ATTEMPTS = 10;
+/** How long a claim goes on being written again after another process first erased it (tests shorten it). */
+export const claimLimits = { contendedMs: 60_000 };
+const MAX_FAILURES = 3;
+const FAILURE_BACKOFF_MS = 200;
 
-/** Values kept in the store per node: one per request sent, plus a few transient ones. */
-const MAX_VALUES = 20_000;
-const STORE_OPTIONS = { mode: 'entries', maxEntries: MAX_VALUES } as const;
-const DAY_MS = 86_400_000;
+export type ClaimOutcome = 'send' | 'recorded';
 
-/**
- * How long to wait after a write before checking that it survived: this many times the slowest of
- * our recent store calls (another process's calls take about as long on the same database), within
- * these bounds. A call's time is mostly waiting for a database connection before its read: n8n's
- * SQLite took up to 8 s per call while 60 executions started at once, which would hold every claim
- * far too long, so the wait stops at MAX_SETTLE_MS.
- */
-const SETTLE_FACTOR = 4;
-const RECENT_CALLS = 16;
-const MIN_SETTLE_MS = 40;
-const MAX_SETTLE_MS = 1_000;
-/** When a sent request's record is checked (and written again if it vanished). */
-const HEAL_AFTER_MS = 3_000;
-/** Values that are not records are removed when the record is idle, or once this many wait. */
-const CLEANUP_BATCH = 500;
-/** How often a claim is written before it gives up, when another process's write erases it each time. */
-const MAX_CLAIM_ATTEMPTS = 5;
-/** How often a store call that lost a concurrent first insert is made again. */
-const INSERT_RACE_ATTEMPTS = 3;
-
-/** The record's values for a request key: today's, and the previous UTC day's (only checked). */
-function dayValues(key: string, day: number): { current: string; previous: string } {
-	return { current: `${key}@${day}`, previous: `${key}@${day - 1}` };
+interface OpenEntry extends RecordEntry {
+	finish: (outcome: ClaimOutcome | Error) => void;
 }
-
-export function today(): number {
-	return Math.floor(Date.now() / DAY_MS);
-}
-
-/** The other store call won the race to insert the node's row (SQLite and Postgres wording). */
-function lostInsertRace(error: unknown): boolean {
-	return /unique constraint|duplicate key/i.test((error as Error)?.message ?? '');
-}
-
-interface PendingClaim {
-	current: string;
-	previous: string;
-	/** Writes of this claim that another process's write erased, plus one. */
-	attempts: number;
-	/** true: recorded, and the record survived: send. false: recorded before: do not send. */
-	resolve: (won: boolean) => void;
-	reject: (error: unknown) => void;
-}
-
-/** Claims written in one call, waiting to see that call's nonce survive. */
-interface Verification {
-	nonce: string;
-	claims: PendingClaim[];
-	settled: boolean;
-}
-
-interface PendingRemoval {
-	values: string[];
-	done: (error?: unknown) => void;
-}
-
 
 class SubmissionRecord {
-	private newClaims: PendingClaim[] = [];
-	private verifications: Verification[] = [];
-	private heals: string[] = [];
-	/** Heals and second clean-ups whose time has not come: the record stays awake for them. */
-	private waitingLater = 0;
-	private removals: PendingRemoval[] = [];
-	/** Values written only to check something; removed at the end of the round. */
-	private cleanup = new Set<string>();
-	/** Values removed once already, to remove again (see cleanUpAgainLater). */
-	private lastCleanup = new Set<string>();
-	private recentCallMs: number[] = [];
+	private entries: OpenEntry[] = [];
+	private removals: Array<{ values: string[]; done: (error?: unknown) => void }> = [];
+	private readonly cleanup = new RecordCleanup();
+	private readonly calls: StoreCalls;
+	private readonly timers = new RecordTimers(() => this.poke(this.calls.ctx));
+	/** Sent requests' records, kept while a late write of a timed-out call could still erase them. */
+	private sent: Array<{ values: string[]; at: number }> = [];
 	private running = false;
 	private wake: (() => void) | undefined;
 
 	/** The execution whose helpers make the store calls: the latest to ask (same workflow and node). */
 	constructor(
 		private readonly id: string,
-		private ctx: IExecuteFunctions,
-	) {}
-
-	/** Records `key` for today unless it is recorded for today or yesterday. Resolves true to send. */
-	claim(ctx: IExecuteFunctions, key: string, day: number): Promise<boolean> {
-		return new Promise<boolean>((resolve, reject) => {
-			this.newClaims.push({ ...dayValues(key, day), attempts: 1, resolve, reject });
-			this.poke(ctx);
-		});
+		ctx: IExecuteFunctions,
+	) {
+		this.calls = new StoreCalls(ctx, (startedAt) => this.healSentSince(startedAt));
 	}
 
-	/** Removes the record of a request the API did not take. */
-	remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
-		return new Promise<void>((resolve, reject) => {
-			const { current, previous } = dayValues(key, day);
-			// The previous day's value may still wait for the clean-up: it goes too (a claim that
-			// won found none, so none was recorded before).
-			this.removals.push({
-				values: [current, previous],
-				done: (error) => (error === undefined ? resolve() : reject(error)),
-			});
-			this.poke(ctx);
-		});
+	/** Records `key` as sent on `day` unless it is recorded already. Resolves 'send' when this claim won. */
+	async claim(ctx: IExecuteFunctions, key: string, day: number): Promise<ClaimOutcome> {
+		return await this.open(ctx, newEntry('claim', recordValues(key, day)), 0);
 	}
 
-	/** After a send: check the record again later and write it again if it vanished. */
+	/** After a send (or a request that may have reached the API): check the record later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
-		this.waitingLater++;
-		void sleep(HEAL_AFTER_MS).then(() => {
-			this.waitingLater--;
-			this.heals.push(dayValues(key, day).current);
+		const values = recordValues(key, day);
+		const keepFrom = Math.min(performance.now() - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
+		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
+		this.sent.push({ values, at: performance.now() });
+		void this.open(ctx, newEntry('heal', values), HEAL_AFTER_MS).catch(() => undefined);
+	}
+
+	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
+	private healSentSince(startedAt: number): void {
+		for (const sent of this.sent.filter((sent) => sent.at >= startedAt)) {
+			void this.open(this.calls.ctx, newEntry('heal', sent.values), 0).catch(() => undefined);
+		}
+	}
+
+	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
+	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.removals.push({ values: recordValues(key, day), done: (error) => (error === undefined ? resolve() : reject(error)) });
 			this.poke(ctx);
 		});
+	}
+
+	private async open(ctx: IExecuteFunctions, entry: RecordEntry, afterMs: number): Promise<ClaimOutcome> {
+		this.calls.ctx = ctx;
+		return await new Promise<ClaimOutcome>((resolve, reject) => {
+			const finish = (outcome: ClaimOutcome | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+			const open: OpenEntry = { ...entry, finish };
+			this.entries.push(open);
+			this.dueAfter(open, afterMs);
+		});
+	}
+
+	private dueAfter(entry: OpenEntry, ms: number): void {
+		entry.due = false;
+		if (ms > 0) return this.timers.later(ms, () => (entry.due = true));
+		entry.due = true;
+		this.poke(this.calls.ctx);
 	}
 
 	private poke(ctx: IExecuteFunctions): void {
-		this.ctx = ctx;
+		this.calls.ctx = ctx;
 		if (this.wake) this.wake();
 		else if (!this.running) void this.run();
-	}
-
-	private hasWork(): boolean {
-		return (
-			this.newClaims.length > 0 ||
-			this.removals.length > 0 ||
-			this.heals.length > 0 ||
-			this.verifications.some((verification) => verification.settled)
-		);
 	}
 
 	private async run(): Promise<void> {
 		this.running = true;
 		try {
 			for (;;) {
-				if (this.hasWork()) {
-					await this.round();
-					continue;
-				}
-				// Idle: take out what is not a record before waiting.
-				if (this.cleanup.size > 0 || this.lastCleanup.size > 0) {
-					await this.removeCleanupAnd([]);
-					continue;
-				}
-				if (this.verifications.length === 0 && this.waitingLater === 0) {
+				const due = this.entries.filter((entry) => entry.due);
+				if (this.removals.length > 0) await this.paced(async () => await this.removeRefused());
+				else if (due.length > 0) await this.paced(async () => await this.round(due));
+				else if (await this.cleanUp()) continue;
+				else if (this.entries.length === 0 && this.timers.idle) {
 					// Idle: nothing of it is needed any more (nor the execution it holds).
 					if (records.get(this.id) === this) records.delete(this.id);
 					return;
+				} else {
+					await new Promise<void>((resolve) => (this.wake = resolve));
+					this.wake = undefined;
 				}
-				await new Promise<void>((resolve) => (this.wake = resolve));
-				this.wake = undefined;
 			}
 		} finally {
 			this.running = false;
 		}
 	}
 
-	private settleMs(): number {
-		const slowest = Math.max(0, ...this.recentCallMs);
-		return Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, SETTLE_FACTOR * slowest));
+	private async paced(work: () => Promise<void>): Promise<void> {
+		await this.timers.paced(work, () => this.calls.lastMs);
 	}
 
-	/** A store call; made again when it lost a concurrent first insert of the row. */
-	private async call<T>(work: (ctx: IExecuteFunctions) => Promise<T>): Promise<T> {
-		for (let attempt = 1; ; attempt++) {
-			const startedAt = Date.now();
-			try {
-				return await work(this.ctx);
-			} catch (error) {
-				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) {
-					throw new NodeOperationError(this.ctx.getNode(), error as Error);
-				}
-			} finally {
-				this.recentCallMs.push(Date.now() - startedAt);
-				if (this.recentCallMs.length > RECENT_CALLS) this.recentCallMs.shift();
-			}
+	/** One write of every due entry's values, its check and markers, and a new nonce of its own. */
+	private async round(due: OpenEntry[]): Promise<void> {
+		const nonces = due.map(() => `${NONCE_PREFIX}${randomString(20)}`);
+		const values = new Set<string>(nonces);
+		for (const entry of due) {
+			for (const value of [...entry.values, ...entry.markers]) values.add(value);
+			if (entry.check !== undefined) values.add(entry.check);
 		}
-	}
-
-	/** One write with everything waiting, then one removal of what is not a record. */
-	private async round(): Promise<void> {
-		const claims = this.newClaims.splice(0);
-		const due = this.verifications.filter((verification) => verification.settled);
-		this.verifications = this.verifications.filter((verification) => !verification.settled);
-		const heals = this.heals.splice(0);
-		const removals = this.removals.splice(0);
-		const next: Verification = { nonce: `nonce ${randomString(20)}`, claims: [], settled: false };
-
-		if (claims.length > 0 || due.length > 0 || heals.length > 0) {
-			const values = new Set<string>(heals);
-			if (claims.length > 0 || due.length > 0) {
-				values.add(next.nonce);
-				this.cleanup.add(next.nonce);
-			}
-			for (const claim of claims) values.add(claim.current).add(claim.previous);
-			for (const verification of due) {
-				values.add(verification.nonce);
-				for (const claim of verification.claims) values.add(claim.current).add(claim.previous);
-			}
-			try {
-				const { processed } = await this.call(
-					async (ctx) => await ctx.helpers.checkProcessedAndRecord([...values], 'node', STORE_OPTIONS),
-				);
-				const found = new Set(processed.map(String));
-				this.decideNew(claims, found, next);
-				this.decideVerified(due, found, next);
-			} catch (error) {
-				// Nothing is sent for these. What they may have written stays: it could as well be the
-				// record of an earlier send, and a record too many only says "already submitted".
-				for (const claim of [...claims, ...due.flatMap((verification) => verification.claims)]) claim.reject(error);
-			}
-		}
-		if (next.claims.length > 0) {
-			this.cleanup.delete(next.nonce);
-			this.verifications.push(next);
-			void sleep(this.settleMs()).then(() => {
-				next.settled = true;
-				this.poke(this.ctx);
-			});
-		}
-		// Removals of refused requests go at once; the rest waits for a quiet moment or a full list.
-		if (removals.length > 0 || this.cleanup.size >= CLEANUP_BATCH) await this.removeCleanupAnd(removals);
-	}
-
-	/** New claims: recorded today or yesterday means sent before; else wait for the write to settle. */
-	private decideNew(claims: PendingClaim[], found: Set<string>, next: Verification): void {
-		for (const claim of claims) {
-			// The previous day's value is only looked at, and today's is not kept for a request
-			// recorded only yesterday: that would stretch the window day after day.
-			if (!found.has(claim.previous)) this.cleanup.add(claim.previous);
-			if (found.has(claim.current) || found.has(claim.previous)) {
-				// at once, not at the next quiet moment: a crash before then would stretch the window
-				if (!found.has(claim.current)) this.removals.push({ values: [claim.current], done: () => undefined });
-				claim.resolve(false);
-			} else {
-				next.claims.push(claim);
-			}
-		}
-	}
-
-	/** Settled writes: nonce still there: the claims won. Gone: another process's write erased it. */
-	private decideVerified(due: Verification[], found: Set<string>, next: Verification): void {
-		for (const verification of due) {
-			this.cleanup.add(verification.nonce);
-			if (found.has(verification.nonce)) {
-				for (const claim of verification.claims) claim.resolve(true);
-				continue;
-			}
-			for (const claim of verification.claims) {
-				if (!found.has(claim.previous)) this.cleanup.add(claim.previous);
-				// Recorded by another process meanwhile (on either side of midnight): it sends.
-				if (found.has(claim.current) || found.has(claim.previous)) claim.resolve(false);
-				// Written again by this call: checked again, a few times at most.
-				else if (++claim.attempts >= MAX_CLAIM_ATTEMPTS) {
-					claim.reject(new Error('other n8n processes kept overwriting the submission record at the same moment'));
-				} else next.claims.push(claim);
-			}
-		}
-	}
-
-	private async removeCleanupAnd(removals: PendingRemoval[]): Promise<void> {
-		const firstPass = [...this.cleanup];
-		const values = new Set([...firstPass, ...this.lastCleanup, ...removals.flatMap((removal) => removal.values)]);
-		if (values.size === 0) return;
-		this.cleanup.clear();
-		this.lastCleanup.clear();
+		nonces.forEach((nonce) => this.cleanup.wrote(nonce));
+		let found: Set<string>;
 		try {
-			await this.call(async (ctx) => await ctx.helpers.removeProcessed([...values], 'node', STORE_OPTIONS));
+			found = await this.calls.record([...values]);
+		} catch (error) {
+			due.forEach((entry, i) => this.failedCall(entry, nonces[i], error as Error));
+			return;
+		}
+		const settleMs = this.calls.settleMs();
+		let verifying = 0;
+		for (const [i, entry] of due.entries()) {
+			const nonce = nonces[i];
+			entry.failures = 0;
+			const decision = decide(entry, found);
+			if (decision.kind === 'won') this.close(entry, 'send');
+			else if (decision.kind === 'recorded') {
+				this.cleanup.addStretch(decision.stretch);
+				this.close(entry, 'recorded');
+			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
+			else {
+				verifying++;
+				this.verifyLater(entry, nonce, settleMs);
+			}
+		}
+		if (verifying > 0) this.calls.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
+	}
+
+	/** The entry's values were (re)written with `nonce`: check it after the settle wait, later with each erasure. */
+	private verifyLater(entry: OpenEntry, nonce: string, settleMs: number): void {
+		entry.check = nonce;
+		entry.markers = [];
+		entry.attempts++;
+		if (entry.kind === 'heal' && entry.attempts > MAX_HEAL_ATTEMPTS) {
+			this.calls.ctx.logger.warn('Aifaceswap submission record: a sent request\'s record kept being erased by other n8n processes; a replay may send it again');
+			return this.close(entry, 'send');
+		}
+		if (entry.attempts === 2) entry.erasedSince = performance.now();
+		if (entry.kind === 'claim' && entry.erasedSince !== undefined && performance.now() - entry.erasedSince > claimLimits.contendedMs) {
+			// Not sent. What it wrote stays: another process's write may have recorded the same
+			// values since, from a read this claim never saw, and sent them.
+			return this.close(entry, new Error(contendedMessage(claimLimits.contendedMs)));
+		}
+		// After an erasure, a random part of another wait spreads the processes' next writes apart.
+		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
+	}
+
+	/** The call may or may not have written: its nonce marks the entry, which goes again after a back-off. */
+	private failedCall(entry: OpenEntry, nonce: string, error: Error): void {
+		entry.markers.push(nonce);
+		entry.failures++;
+		if (entry.failures > MAX_FAILURES) return this.close(entry, entry.kind === 'heal' ? 'send' : error);
+		this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
+	}
+
+	private close(entry: OpenEntry, outcome: ClaimOutcome | Error): void {
+		this.entries.splice(this.entries.indexOf(entry), 1);
+		entry.finish(outcome);
+	}
+
+	private async removeRefused(): Promise<void> {
+		const removals = this.removals.splice(0);
+		try {
+			await this.calls.remove(removals.flatMap((removal) => removal.values));
 			for (const removal of removals) removal.done();
-			this.cleanUpAgainLater(firstPass);
 		} catch (error) {
 			for (const removal of removals) removal.done(error);
 		}
 	}
 
-	/**
-	 * Another process's write from a read taken before a removal puts the removed values back, so
-	 * values that are not records are removed once more later (nobody else writes them).
-	 */
-	private cleanUpAgainLater(values: string[]): void {
-		if (values.length === 0) return;
-		this.waitingLater++;
-		void sleep(HEAL_AFTER_MS).then(() => {
-			this.waitingLater--;
-			for (const value of values) this.lastCleanup.add(value);
-			this.poke(this.ctx);
+	/** One small removal of what is not a record, when its time has come. False when there is none. */
+	private async cleanUp(): Promise<boolean> {
+		const referenced = new Set(this.entries.flatMap((entry) => [...entry.markers, ...(entry.check ? [entry.check] : [])]));
+		const quiet = !this.entries.some((entry) => entry.kind === 'claim');
+		const taken = this.cleanup.take(referenced, quiet);
+		if (!taken) return false;
+		await this.paced(async () => {
+			try {
+				await this.calls.remove(taken.values);
+				this.cleanup.removed();
+				if (taken.nonces.length > 0) this.timers.later(SECOND_PASS_MS, () => this.cleanup.removeAgain(taken.nonces));
+			} catch {
+				const pause = this.cleanup.failed(taken);
+				if (pause !== undefined) this.timers.later(pause, () => this.cleanup.resume());
+			}
 		});
+		return true;
 	}
 }
 

@@ -118,9 +118,11 @@ export async function submitTask(
 	if (!skipAlreadySubmitted) return await sendTask(ctx, itemIndex, run.api, task, callback);
 
 	const key = submissionKey(task.endpoint, task.fields, resultDestination(run.resultMode, callback), dedupeValueOf(dedupeValue));
-	const leaveClaimWindow = (await run.claimWindow?.enter()) ?? (() => undefined);
+	const place = await run.claimWindow?.enter();
+	const leaveClaimWindow = () => place?.leave();
 	try {
 		const claim = await claimSubmission(ctx, itemIndex, key);
+		place?.claimed();
 		if (isAlreadySubmitted(claim)) {
 			const json = taskOutput(task, claim.taskId ?? '', 0, true);
 			json.notice = alreadySubmittedNotice(claim.taskId);

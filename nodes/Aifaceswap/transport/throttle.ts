@@ -48,6 +48,11 @@ class RequestPacer {
 	observe(ms: number): void {
 		this.averageMs = this.averageMs === undefined ? ms : 0.8 * this.averageMs + 0.2 * ms;
 	}
+
+	/** The recent average time of a request (undefined before the first answer). */
+	get average(): number | undefined {
+		return this.averageMs;
+	}
 }
 
 /**
@@ -142,6 +147,11 @@ export class RequestThrottle {
 	/** A request took `ms` from sending to its answer. */
 	observe(ms: number): void {
 		this.pacer.observe(ms);
+	}
+
+	/** The recent average time from sending a request to its answer (undefined before the first answer). */
+	averageRequestMs(): number | undefined {
+		return this.pacer.average;
 	}
 
 	/** Every request of the run waits before attempt `attempt + 1` (Retry-After when the API gave one). */

@@ -1,0 +1,105 @@
+/**
+ * Values in the submission record that are not a record of a sent request, and when they go:
+ * - nonces (see `recordEntries.ts`), once no open entry refers to one; another process's write
+ *   from a read taken before their removal can put them back, so each is removed a second time
+ *   `SECOND_PASS_MS` later (nobody else writes them);
+ * - "stretch" values: values a claim wrote that turned out to be recorded by another writer, which
+ *   nobody else's read found. Left, they would make the request's window longer. They are removed
+ *   once; a copy put back only makes that window longer, never shorter.
+ * A value that any read found is never removed here: it may be another request's record.
+ *
+ * The clean-up waits for a quiet moment (no claim open) or for `BATCH` values, and takes at most
+ * `BATCH` values per store call: n8n's removal costs a search of the whole row per value, so a
+ * large one would be the slowest call of all, and a long call is the one that can outlast another
+ * process's settle wait and erase its write.
+ */
+const BATCH = 100;
+export const SECOND_PASS_MS = 3_000;
+/** After a failed removal the clean-up waits, longer each time, and gives up after the last. */
+const FAILURE_WAITS_MS = [1_000, 5_000, 30_000];
+
+export class RecordCleanup {
+	private nonces = new Set<string>();
+	private stretch = new Set<string>();
+	/** Removed nonces whose second removal is due (the scheduler's timer adds them). */
+	private secondPass: string[] = [];
+	private failures = 0;
+	private paused = false;
+
+	/** A nonce a store call carried (written, or maybe written). */
+	wrote(nonce: string): void {
+		this.nonces.add(nonce);
+	}
+
+	addStretch(values: string[]): void {
+		for (const value of values) this.stretch.add(value);
+	}
+
+	/** Anything to remove now. */
+	pending(): boolean {
+		return this.nonces.size > 0 || this.stretch.size > 0 || this.secondPass.length > 0;
+	}
+
+	/** Removed nonces to remove once more (their time has come). */
+	removeAgain(nonces: string[]): void {
+		this.secondPass.push(...nonces);
+	}
+
+	resume(): void {
+		this.paused = false;
+	}
+
+	/**
+	 * The values to remove in the next call, if now is the time: `referenced` are the nonces open
+	 * entries still need; `quiet` when no claim is open. `nonces` are those removed for the first time.
+	 */
+	take(referenced: Set<string>, quiet: boolean): { values: string[]; nonces: string[] } | undefined {
+		if (this.paused) return undefined;
+		const nonces = [...this.nonces].filter((nonce) => !referenced.has(nonce));
+		const ready = nonces.length + this.stretch.size + this.secondPass.length;
+		if (ready === 0 || (!quiet && ready < BATCH)) return undefined;
+		const values = this.secondPass.splice(0, BATCH);
+		const firstPass: string[] = [];
+		for (const nonce of nonces) {
+			if (values.length >= BATCH) break;
+			values.push(nonce);
+			firstPass.push(nonce);
+			this.nonces.delete(nonce);
+		}
+		for (const value of this.stretch) {
+			if (values.length >= BATCH) break;
+			values.push(value);
+			this.stretch.delete(value);
+		}
+		return { values, nonces: firstPass };
+	}
+
+	/** The removal was made. */
+	removed(): void {
+		this.failures = 0;
+	}
+
+	/**
+	 * The removal failed: its values wait for the next one, after the returned pause (the scheduler
+	 * calls `resume`); after the last, they are left (they only take room).
+	 */
+	failed(taken: { values: string[]; nonces: string[] }): number | undefined {
+		if (this.failures >= FAILURE_WAITS_MS.length) {
+			this.nonces.clear();
+			this.stretch.clear();
+			this.secondPass = [];
+			this.failures = 0;
+			return undefined;
+		}
+		this.paused = true;
+		const pause = FAILURE_WAITS_MS[this.failures++];
+		const nonces = new Set(taken.nonces);
+		for (const value of taken.values) {
+			if (nonces.has(value) || value.startsWith(NONCE_PREFIX)) this.nonces.add(value);
+			else this.stretch.add(value);
+		}
+		return pause;
+	}
+}
+
+export const NONCE_PREFIX = 'nonce ';
