@@ -32,11 +32,11 @@ test('a 100-item batch posted to the webhook process runs on a worker: 100 tasks
 	expect(api.tasks).toHaveLength(100);
 	expect(output.map((item) => item.json.taskId)).toEqual(api.apiRequests().sort((a, b) => itemOf(a.body.source_image) - itemOf(b.body.source_image)).map((r) => r.taskId));
 	expect(queue.workerOf(done.id)).toBeDefined();
-	// the records are in n8n's Postgres database: one row for this node, one value per item once
-	// the checks' values are cleaned up
+	// the records are in n8n's Postgres database: one row for this node, two values per item (its
+	// day and the next) once the checks' values are cleaned up
 	expect(queue.recordRows(id)).toHaveLength(1);
 	expect(queue.recordRows(id)[0].context).toMatch(/^n:/);
-	await until('one value per item', () => (queue.recordRows(id)[0].data.length === 100 ? true : undefined), 20_000);
+	await until('two values per item', () => (queue.recordRows(id)[0].data.length === 200 ? true : undefined), 20_000);
 });
 
 test('one-item executions at once on both workers: 60 swaps, then the same 60 again, then 30 sent by two callers at the same moment: each sent once', async () => {
