@@ -12,7 +12,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
 import { aifaceswapApiTest } from '../Aifaceswap/transport/credentialTest';
 import type { DownloadSettings } from '../shared/download';
-import { allowedDownloadHostsOption, downloadResultFile, downloadResultOption, maxDownloadSizeOption } from '../shared/download';
+import { downloadResultFile } from '../shared/download';
+import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../shared/downloadOptions';
 
 interface TriggerOptions extends DownloadSettings {
 	secretToken?: string;

@@ -3,7 +3,7 @@ import type { IDisplayOptions, INodeProperties, NodeHint } from 'n8n-workflow';
 import type { ImageParameters } from '../inputs/images';
 import { named, PARAMETERS } from '../inputs/parameters';
 import type { ParameterRef } from '../inputs/parameters';
-import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/download';
+import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/downloadOptions';
 import { TOOL_MAX_CREDITS } from '../pricing/credits';
 import { DEFAULT_WAIT_MINUTES } from '../wait/waitForResult';
 import type { ModelInput } from './tool.descriptions';

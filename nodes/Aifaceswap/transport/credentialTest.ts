@@ -6,6 +6,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import type { FullResponse } from './answerText';
+import { bodyText, clip, describeNonJson, header, hostOf, httpStatus, parseJson, protocolOf, shownUrl } from './answerText';
 import { API_PATH, DEFAULT_BASE_URL } from './index';
 import { networkErrorCode } from './networkErrors';
 
@@ -28,88 +30,6 @@ const TIMEOUT_SECONDS = 20;
 
 const KEY_ADVICE = 'Copy the key again from the API Management page of aifaceswap.io.';
 const BASE_URL_ADVICE = `Set the Base URL to ${DEFAULT_BASE_URL}, or to a proxy that forwards to the aifaceswap API.`;
-
-/** The answer of n8n's legacy request helper with `resolveWithFullResponse` and `simple: false`. */
-interface FullResponse {
-	statusCode: number;
-	statusMessage?: string;
-	headers?: Record<string, unknown>;
-	body?: unknown;
-}
-
-/** What the user sees of the Base URL: scheme, host, port and path, never user info or query. */
-function shownUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
-	} catch {
-		return url.slice(0, 200);
-	}
-}
-
-/** The URL's host and port, or the whole text when it is not a URL. */
-function hostOf(url: string): string {
-	try {
-		return new URL(url).host;
-	} catch {
-		return shownUrl(url);
-	}
-}
-
-function protocolOf(url: string): string {
-	try {
-		return new URL(url).protocol;
-	} catch {
-		return '';
-	}
-}
-
-/** Text from an answer or an error, on one line and short. */
-function clip(text: string, length = 200): string {
-	const line = text.replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length)}...` : line;
-}
-
-function header(headers: Record<string, unknown> | undefined, name: string): string {
-	if (!headers) return '';
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	return String((Array.isArray(value) ? value[0] : value) ?? '');
-}
-
-function bodyText(body: unknown): string {
-	if (body === undefined || body === null) return '';
-	if (typeof body === 'string') return body;
-	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
-	return JSON.stringify(body);
-}
-
-/** The body as JSON, or undefined when it is not JSON at all. */
-function parseJson(body: unknown): unknown {
-	if (typeof body === 'object' && body !== null && !(body instanceof Uint8Array)) return body;
-	const text = bodyText(body).trim();
-	if (text === '') return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-}
-
-/** How a body that is not JSON looks, for the message. */
-function describeNonJson(text: string, contentType: string): string {
-	if (text.trim() === '') return 'an empty body';
-	if (/html/i.test(contentType) || /^\s*</.test(text)) {
-		const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
-		return title && title.trim() !== '' ? `an HTML page ("${clip(title, 80)}")` : 'an HTML page';
-	}
-	return `"${clip(text, 80)}"${contentType ? ` (${contentType.split(';')[0]})` : ''}`;
-}
-
-function httpStatus(response: FullResponse): string {
-	const text = response.statusMessage ? ` ${response.statusMessage}` : '';
-	return `HTTP ${response.statusCode}${text}`;
-}
 
 function fail(message: string): INodeCredentialTestResult {
 	return { status: 'Error', message };
