@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../output/itemErrors';
-import { ClaimWindow, MAX_DEPTH_FACTOR } from '../submissions/claimWindow';
+import { ClaimWindow, maxItemsHeld } from '../submissions/claimWindow';
 import { ApiClient } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
@@ -35,8 +35,9 @@ export async function runBatch(
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
 	// Workers take the next item as soon as they are free: while `concurrency` requests are in
-	// flight (the throttle's limit), the claim window's items (up to `MAX_DEPTH_FACTOR` times as many)
-	// claim and wait, so a request leaves the moment a slot frees. Each output goes to its input's slot.
+	// flight (the throttle's limit), the claim window's items claim and wait, so a request leaves
+	// the moment a slot frees; one worker per item that can be held at once. Each output goes to
+	// its input's slot.
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;
@@ -53,8 +54,7 @@ export async function runBatch(
 			}
 		}
 	};
-	const workers = (MAX_DEPTH_FACTOR + 1) * concurrency;
-	await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(maxItemsHeld(concurrency), items.length) }, worker));
 
 	if (failures.length > 0) {
 		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];

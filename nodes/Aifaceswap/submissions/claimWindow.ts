@@ -6,13 +6,14 @@
  * claimMs / requestMs` claims must be under way at once, plus one; never fewer than `concurrency`,
  * never more than `MAX_DEPTH_FACTOR x concurrency`.
  *
- * A crash leaves recorded but never sent the items in the window and those holding a slot whose
- * request has not left yet (request spacing, a shared back-off): at most
- * `(MAX_DEPTH_FACTOR + 1) x concurrency` (`crashBound`).
+ * At most `maxItemsHeld(concurrency)` items of a run hold a claim or a request slot at once: the
+ * window's deepest plus the slots. It is also what a crash can leave recorded but never sent: the
+ * items in the window and those holding a slot whose request has not left yet (request spacing, a
+ * shared back-off).
  */
-export const MAX_DEPTH_FACTOR = 4;
+const MAX_DEPTH_FACTOR = 4;
 
-export function crashBound(concurrency: number): number {
+export function maxItemsHeld(concurrency: number): number {
 	return (MAX_DEPTH_FACTOR + 1) * concurrency;
 }
 

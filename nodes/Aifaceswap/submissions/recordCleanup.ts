@@ -93,9 +93,8 @@ export class RecordCleanup {
 		}
 		this.paused = true;
 		const pause = FAILURE_WAITS_MS[this.failures++];
-		const nonces = new Set(taken.nonces);
 		for (const value of taken.values) {
-			if (nonces.has(value) || value.startsWith(NONCE_PREFIX)) this.nonces.add(value);
+			if (value.startsWith(NONCE_PREFIX)) this.nonces.add(value);
 			else this.stretch.add(value);
 		}
 		return pause;

@@ -31,11 +31,11 @@ const MIN_SETTLE_MS = 40;
 const MAX_SETTLE_MS = 1_000;
 
 /** The other call won the race to insert the node's row (SQLite, Postgres, MySQL/MariaDB wording). */
-export function lostInsertRace(error: unknown): boolean {
+function lostInsertRace(error: unknown): boolean {
 	return /unique constraint|duplicate key|duplicate entry/i.test((error as Error)?.message ?? '');
 }
 
-export class StoreCallTimeout extends Error {
+class StoreCallTimeout extends Error {
 	constructor() {
 		super(`n8n's database did not answer within ${Math.round(storeCallLimits.deadlineMs / 1000)} s`);
 	}
