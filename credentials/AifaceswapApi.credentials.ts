@@ -12,7 +12,7 @@ export class AifaceswapApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:aifaceswap.svg', dark: 'file:aifaceswap.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-aifaceswap#credential';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-aifaceswap#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -253,7 +253,7 @@ test('when the store cannot be written, the item fails with a clear error and no
 	processedData.failWith = new Error('database is locked');
 	const result = await workflow()(itemsOf(1));
 	expect(result.error?.message).toBe(
-		"Could not record the request in n8n's database before sending it, so it was not sent: database is locked",
+		"The request was not sent: n8n's database could not confirm this run's record of it: database is locked",
 	);
 	expect(result.error?.description).toContain('Skip Already Submitted');
 	expect(api.apiRequests()).toHaveLength(0);

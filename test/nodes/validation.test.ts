@@ -103,3 +103,11 @@ test('a Result Mode saved as an expression is refused before anything is sent (i
 	expect(result.error?.message).toMatch(/^Result Mode \(resultMode\) must be "Submit Only" or "Wait for Result", not "\{\{ \\"wait\\" \}\}", so nothing was sent\.$/);
 	expect(api.requests).toHaveLength(0);
 });
+
+test('Max Credits\' advice fits the price: a fixed price names no duration, a video price what it depends on', async () => {
+	const image = await runAifaceswap({ baseUrl: api.url, parameters: { ...imageSwap, options: { maxCredits: 1 } } as never });
+	expect(image.error?.description).toMatch(/^This operation always costs \d+ credits: raise Max Credits to at least \d+, or set it to 0 for no limit\.$/);
+	const video = await runAifaceswap({ baseUrl: api.url, parameters: { ...videoSwap, options: { maxCredits: 1 } } as never });
+	expect(video.error?.description).toMatch(/^Raise Max Credits, or lower what the price depends on: .*enhance.*\.$/);
+	expect(api.requests).toHaveLength(0);
+});

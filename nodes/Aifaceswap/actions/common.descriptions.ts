@@ -182,7 +182,7 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to skip a request that is already in this node\'s submission record (kept in n8n\'s database), that is, one it sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then never pays twice; a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
+					'Whether to skip a request that is already in this node\'s submission record (kept in n8n\'s database), that is, one it sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then sends nothing again (rare exceptions: several n8n processes writing the record at the same moment); a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
 			},
 			{
 				displayName: 'Value to Dedupe On',

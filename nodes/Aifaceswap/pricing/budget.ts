@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { Price } from './credits';
 import { TOOL_MAX_CREDITS } from './credits';
 
 /**
@@ -13,6 +14,7 @@ export function requireWithinBudget(
 	itemIndex: number,
 	estimatedCredits: number,
 	maxCreditsOption: number | undefined,
+	price: Price,
 ): void {
 	const maxCredits = maxCreditsOption ?? (ctx.getNode().type.endsWith('Tool') ? TOOL_MAX_CREDITS : 0);
 	if (maxCredits > 0 && estimatedCredits > maxCredits) {
@@ -21,7 +23,10 @@ export function requireWithinBudget(
 			`Max Credits (options.maxCredits) is ${maxCredits}, but this task is estimated at ${estimatedCredits} credits, so it was not sent.`,
 			{
 				itemIndex,
-				description: 'Raise Max Credits, or lower the duration, the number of faces or the enhance level.',
+				description:
+					typeof price === 'number'
+						? `This operation always costs ${price} credits: raise Max Credits to at least ${price}, or set it to 0 for no limit.`
+						: `Raise Max Credits, or lower what the price depends on: ${price.text}.`,
 			},
 		);
 	}

@@ -85,11 +85,11 @@ export async function claimSubmission(
 			sendAgain();
 			throw new NodeOperationError(
 				node,
-				`Could not record the request in n8n's database before sending it, so it was not sent: ${(error as Error).message}`,
+				`The request was not sent: n8n's database could not confirm this run's record of it: ${(error as Error).message}`,
 				{
 					itemIndex,
 					description:
-						'The node records each request so that a re-run never sends (and charges) it twice. Turn off "Skip Already Submitted" in Options to send without the submission record.',
+						'The node records each request before sending it, so that a re-run does not send (and charge) it again. Turn off "Skip Already Submitted" in Options to send without the submission record.',
 				},
 			);
 		}

@@ -7,6 +7,7 @@ import type { RequestFields } from '../inputs/requestBody';
 import { encodeBody } from '../inputs/requestBody';
 import { asNodeError } from '../output/itemErrors';
 import { requireWithinBudget } from '../pricing/budget';
+import type { Price } from '../pricing/credits';
 import type { Claim } from '../submissions/claim';
 import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ClaimWindow } from '../submissions/claimWindow';
@@ -29,6 +30,8 @@ export interface Task {
 	endpoint: Endpoint;
 	fields: RequestFields;
 	estimatedCredits: number;
+	/** The operation's price, which the budget's advice names. */
+	price: Price;
 	/** The `type` aifaceswap puts in the task's callback (1 single face swap, 2 multiple face swap), declared by the operation. */
 	callbackType: number;
 	/** More output fields (the video swaps' `duration`). */
@@ -112,7 +115,7 @@ export async function submitTask(
 ): Promise<INodeExecutionData> {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as TaskOptions;
 	const { skipAlreadySubmitted = true, dedupeValue } = options;
-	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits);
+	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits, task.price);
 	const callback = await callbackUrl(ctx, itemIndex, run.resultMode, run.api);
 
 	if (!skipAlreadySubmitted) return await sendTask(ctx, itemIndex, run.api, task, callback);

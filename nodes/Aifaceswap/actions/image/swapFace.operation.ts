@@ -63,6 +63,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 			face_image: await readImage(this, itemIndex, run.api, faceImage),
 		},
 		estimatedCredits: declaration.price,
+		price: declaration.price,
 		callbackType: declaration.callbackType,
 	});
 }

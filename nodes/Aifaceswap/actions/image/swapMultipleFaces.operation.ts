@@ -118,6 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		endpoint: declaration.endpoint,
 		fields: { source_image: sourceImage, face_image: faceImages, index: indexes },
 		estimatedCredits: declaration.price,
+		price: declaration.price,
 		callbackType: declaration.callbackType,
 	});
 }

@@ -61,6 +61,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
 		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance }),
+		price: declaration.price,
 		callbackType: declaration.callbackType,
 		output: { duration },
 	});

@@ -153,6 +153,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
 		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance, faceCount: refInfo.length }),
+		price: declaration.price,
 		callbackType: declaration.callbackType,
 		output: { duration },
 	});
