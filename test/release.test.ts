@@ -76,7 +76,7 @@ test('publish.yml: on a version tag, tests pass before npm publish --provenance 
 	expect(commands[publishAt]).toMatch(/--provenance/);
 });
 
-test('publish.yml refuses a package.json without a real author e-mail or repository, as this one is now', () => {
+test('publish.yml refuses a package.json without a real author e-mail, repository or issues page, as this one is now', () => {
 	const guard = workflow('publish.yml').jobs.publish.steps.find((step) => step.name?.startsWith('package.json names a real author'))!;
 	const script = /node -e '([\s\S]*)'/.exec(guard.run!)![1];
 	const check = (pkg: object) => {
@@ -90,7 +90,16 @@ test('publish.yml refuses a package.json without a real author e-mail or reposit
 	const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 	expect(check(pkg)).toMatch(/author\.email must be the address of whoever publishes/);
 	expect(check(pkg)).toMatch(/repository\.url must name this GitHub repository/);
-	expect(check({ ...pkg, author: { name: 'A', email: 'a@b.org' }, repository: { type: 'git', url: 'git+https://github.com/o/r.git' } })).toBe('passed');
+	expect(check(pkg)).toMatch(/bugs\.url must name the repository's issues page/);
+	const published = { ...pkg, author: { name: 'A', email: 'a@b.org' }, repository: { type: 'git', url: 'git+https://github.com/o/r.git' } };
+	expect(check(published)).toMatch(/bugs\.url/);
+	expect(check({ ...published, bugs: { url: 'https://github.com/o/r/issues' } })).toBe('passed');
+});
+
+test('the README sends problems to the npm page\'s Issues link, which publish.yml makes sure exists (package.json bugs)', () => {
+	const problems = /^- Problems: ([\s\S]*?)\n(?!  )/m.exec(readme)![1];
+	expect(problems).toMatch(/the \*\*Issues\*\* link on the \[npm page\]\(https:\/\/www\.npmjs\.com\/package\/n8n-nodes-aifaceswap\)/);
+	expect(readFileSync(path.join(root, '.github', 'workflows', 'publish.yml'), 'utf8')).toMatch(/if \(!p\.bugs \|\| !p\.bugs\.url\) problems\.push/);
 });
 
 test('CHANGELOG.md has an entry for the version in package.json', () => {
