@@ -4,8 +4,9 @@
  * execution against the mock API). A renamed parameter, a changed default or label, a new option
  * or a changed price fails here until the README says so.
  *
- * Not covered (prose, checked by reading): the trigger's and Wait for Result's fields, the advice
- * (tunnels, queue mode), the error texts quoted, and the figures linked from docs/.
+ * Not covered here: the numbers in the prose (test/figures.test.ts) and the links (test/links.test.ts);
+ * checked by reading: the trigger's and Wait for Result's fields, the advice (tunnels, queue mode)
+ * and the error texts quoted.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

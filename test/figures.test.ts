@@ -1,0 +1,150 @@
+/**
+ * The numbers the README and the docs state about the node's behaviour, against the code: the retry
+ * rule (codes, causes, attempts), the crash bound, the settle wait, the limits on contended claims
+ * and on downloads, and the resume window figures against the measurements table they come from.
+ * Each statement is looked up by its wording in every file that makes it, and must be found: a
+ * changed constant fails here naming the stale text, and so does a rewording this test no longer
+ * finds (then fix the pattern, or the text).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../nodes/Aifaceswap/actions/common.descriptions';
+import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
+import { StoreCalls } from '../nodes/Aifaceswap/submissions/storeCalls';
+import { claimLimits } from '../nodes/Aifaceswap/submissions/submissionRecord';
+import { MAX_ATTEMPTS, PASSING_CAUSES, TRY_AGAIN_LATER } from '../nodes/Aifaceswap/transport/retryRule';
+import { DOWNLOAD_DEADLINE_SECONDS } from '../nodes/shared/downloadOptions';
+
+const root = path.resolve(__dirname, '..');
+/** A file's text with its line breaks as spaces, so that a statement wrapped over lines is found whole. */
+const text = (file: string) => readFileSync(path.join(root, file), 'utf8').replace(/\s*\n\s*/g, ' ');
+const README = 'README.md';
+const HOW = 'docs/how-it-works.md';
+const CONTRIBUTING = 'CONTRIBUTING.md';
+
+/** The captures of every match of `pattern` in `file`; at least one match is required. */
+function stated(file: string, pattern: RegExp): string[][] {
+	const found = [...text(file).matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))].map((match) => match.slice(1));
+	if (found.length === 0) throw new Error(`${file} no longer says ${pattern}: fix the text or this test's pattern`);
+	return found;
+}
+const numbers = (captures: string[][]) => captures.map((groups) => groups.map((value) => Number(value.replace(/,/g, ''))));
+
+describe('retry rule (transport/retryRule.ts)', () => {
+	test.each([
+		[README, /(A request is tried again .*?)A timeout/],
+		[HOW, /(A request is sent again .*?at most \d+ attempts)/],
+	])('%s names the codes asked to try later, the causes that never reached the API and the attempts', (file, pattern) => {
+		const [[sentence]] = stated(file, pattern);
+		expect([...new Set([...sentence.matchAll(/\b(\d{3})\b/g)].map(([, code]) => Number(code)))].sort()).toEqual([...TRY_AGAIN_LATER].sort());
+		expect([...sentence.matchAll(/\b(E[A-Z_]{3,})\b/g)].map(([, cause]) => cause).sort()).toEqual([...PASSING_CAUSES].sort());
+		expect(numbers([[/(\d+) attempts/.exec(sentence)![1]]])).toEqual([[MAX_ATTEMPTS]]);
+	});
+});
+
+describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
+	const factor = maxItemsHeld(1);
+
+	test('README: per running execution, and at the default Concurrency', () => {
+		expect(numbers(stated(README, /up to (\d+) x Concurrency requests per running execution \((\d+) at the default (\d+)/))).toEqual([
+			[factor, maxItemsHeld(DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY],
+		]);
+	});
+
+	test.each([
+		[HOW, /at most (\d+) x Concurrency per running execution/],
+		[CONTRIBUTING, /strand at most (\d+) x Concurrency items per running execution/],
+		[CONTRIBUTING, /(\d+) x Concurrency workers/],
+	])('%s: %s', (file, pattern) => {
+		for (const [value] of numbers(stated(file, pattern))) expect(value).toBe(factor);
+	});
+
+	test('the claim window without the slots: one Concurrency less', () => {
+		for (const [value] of numbers(stated(HOW, /at most (\d+) x Concurrency\)/))) expect(value).toBe(factor - 1);
+		for (const [value] of numbers(stated(CONTRIBUTING, /at most (\d+) x Concurrency items hold a value/))) expect(value).toBe(factor - 1);
+	});
+});
+
+describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', () => {
+	/** The settle wait after store calls that took these times. */
+	const settleAfter = (...callMs: number[]) => {
+		const calls = new StoreCalls({} as IExecuteFunctions, () => undefined);
+		(calls as unknown as { recentMs: number[] }).recentMs = callMs;
+		return calls.settleMs();
+	};
+	const range = { minMs: settleAfter(0), maxMs: settleAfter(3_600_000) };
+
+	test('the range the text states is the one computed', () => {
+		const texts = [
+			...stated(README, /settle wait \((\d+) ms to (\d+) s\)/),
+			...stated(HOW, /settle wait \([^)]*?(\d+) ms to (\d+) s\)/),
+			...stated(CONTRIBUTING, /between (\d+) ms and (\d+) s\)/),
+		];
+		for (const [min, max] of numbers(texts)) expect({ minMs: min, maxMs: max * 1000 }).toEqual(range);
+	});
+
+	test('how-it-works: four times the slowest recent call', () => {
+		const [[times]] = stated(HOW, /settle wait \((\w+) times the slowest of the last \d+ store calls/);
+		const factor = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'].indexOf(times) + 1;
+		const slowest = range.minMs;
+		expect(settleAfter(1, slowest, 2)).toBe(factor * slowest);
+	});
+});
+
+test('a claim other processes keep erasing gives up after the time the text states (claimLimits)', () => {
+	for (const file of [README, HOW, CONTRIBUTING]) {
+		for (const [seconds] of numbers(stated(file, /for up to (\d+) s\b/))) expect(seconds * 1000).toBe(claimLimits.contendedMs);
+	}
+});
+
+test('Download Result\'s deadline (shared/downloadOptions.ts)', () => {
+	for (const [seconds] of numbers([...stated(README, /within the size limit and (\d+) seconds/), ...stated(HOW, /\(MB\) and (\d+) seconds in all/)])) {
+		expect(seconds).toBe(DOWNLOAD_DEADLINE_SECONDS);
+	}
+});
+
+test('Concurrency\'s range', () => {
+	expect(numbers(stated(README, /How many items are sent at the same time \((\d+) to (\d+)\)/))).toEqual([[1, MAX_CONCURRENCY]]);
+	expect(numbers(stated(CONTRIBUTING, /\*\*Options > Concurrency\*\* \(default (\d+), at most (\d+)/))).toEqual([[DEFAULT_CONCURRENCY, MAX_CONCURRENCY]]);
+});
+
+describe('resume window: the statements against the measurements in docs/how-it-works.md', () => {
+	/** The table's rows: the n8n set-up, the callback delays (ms) and how many callbacks of them were refused. */
+	const rows = readFileSync(path.join(root, HOW), 'utf8')
+		.split('\n')
+		.filter((line) => /^\| (one process|queue mode)/.test(line))
+		.map((line) => {
+			const [setup, delay, refused] = line.split('|').slice(1, -1).map((cell) => cell.trim());
+			const [from, to = from] = [...delay.matchAll(/\d+/g)].map(Number);
+			return { setup: setup.split(',')[0], from, to, refused: Number(/^(\d+) of/.exec(refused)![1]) };
+		});
+	/** Per set-up: the shortest delay from which no callback was refused. */
+	const clearFrom = [...new Set(rows.map((row) => row.setup))].map((setup) => {
+		const own = rows.filter((row) => row.setup === setup);
+		return Math.max(...own.filter((row) => row.refused > 0).map((row) => own.find((later) => later.from > row.to)!.from));
+	});
+
+	test('the table was read', () => {
+		expect(rows.length).toBeGreaterThanOrEqual(4);
+		expect(new Set(rows.map((row) => row.setup))).toEqual(new Set(['one process', 'queue mode']));
+	});
+
+	test('README: refused below the slowest set-up\'s clear delay, none later', () => {
+		expect(numbers(stated(README, /some callbacks sent less than (\d+) ms after the task was accepted were refused, none later/))).toEqual([[Math.max(...clearFrom)]]);
+	});
+
+	test('how-it-works: the window on an idle machine', () => {
+		expect(numbers(stated(HOW, /the window is about (\d+) to (\d+) ms on an idle machine/))).toEqual([[Math.min(...clearFrom), Math.max(...clearFrom)]]);
+	});
+
+	test('how-it-works: the end-to-end tests call back after the delay it names, past the window', () => {
+		const [[stated_]] = numbers(stated(HOW, /the end-to-end tests call back after ([\d,]+) ms/));
+		const e2e = readdirSync(path.join(root, 'test', 'e2e')).filter((file) => file.endsWith('.ts'));
+		const delays = e2e.flatMap((file) => [...readFileSync(path.join(root, 'test', 'e2e', file), 'utf8').matchAll(/callbackDelayMs = (\d+)/g)].map(([, ms]) => Number(ms)));
+		expect(Math.min(...delays)).toBe(stated_);
+		expect(stated_).toBeGreaterThan(Math.max(...clearFrom));
+	});
+});
