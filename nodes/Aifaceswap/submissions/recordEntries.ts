@@ -63,7 +63,7 @@ export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEnt
 
 /** What stays when a claim fails unsent with its values in the record. */
 const LEFT_RECORDED =
-	'It stays in the submission record: a re-run within 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';
+	'It stays in the submission record: a re-run in the next 24 to 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';
 
 export const UNDECIDABLE_MESSAGE = `a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
 
