@@ -13,10 +13,15 @@ import { chromium, selectors } from 'playwright-core';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
 import { N8nServer, OWNER } from './n8n-server';
 
 const api = new MockAifaceswapApi();
-const n8n = new N8nServer('editor');
+// public-host-names: the saved credential's Base URL http://api.aifaceswap.test:<port> looks like
+// an API on the internet in the screenshots (as the README's setup has it) and reaches the mock API
+const n8n = new N8nServer('editor', { env: { NODE_OPTIONS: `--require ${PUBLIC_HOST_NAMES_PRELOAD}` } });
+/** A Callback URL as the README's Quick start builds it: a trigger's Production URL and its Secret Token. */
+const CALLBACK_URL = 'https://n8n.aifaceswap.test/webhook/3f6c2a1e-8d4b-4c7a-9e21-5b0d7f9a6c13/task_callback?token=my-secret-token';
 const screenshots = path.resolve(__dirname, '..', '..', 'test-output', 'editor');
 let browser: Browser;
 let page: Page;
@@ -169,7 +174,7 @@ describe('a first swap, from the node panel to the output', () => {
 	test('the right key: the credential is saved and n8n shows "Connection tested successfully"', async () => {
 		const modal = page.getByTestId('editCredential-modal');
 		await modal.getByTestId('parameter-input-apiKey').locator('input').fill(MOCK_API_KEY);
-		await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(api.url);
+		await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(publicLooking(api.url));
 		await page.getByTestId('credential-save-button').click();
 		// n8n closes the modal once a new credential tests well; open it again to see the result.
 		await modal.waitFor({ state: 'hidden', timeout: 30_000 });
@@ -183,9 +188,19 @@ describe('a first swap, from the node panel to the output', () => {
 		await ndv().waitFor({ state: 'visible' });
 	});
 
-	test('fill the URLs, Execute step: the output panel shows taskId, credits and estimatedCredits', async () => {
+	test('fill the URLs: without a Callback URL the hint says where the result goes; with one it is gone', async () => {
 		await ndv().getByTestId('parameter-input-sourceImageUrl').locator('input').fill(SOURCE_URL);
 		await ndv().getByTestId('parameter-input-faceImageUrl').locator('input').fill(FACE_URL);
+		const hint = ndv().getByTestId('output-panel').getByText('Submit Only without a Callback URL', { exact: false });
+		await hint.waitFor({ state: 'visible' });
+		await shot('7a-submit-only-hint');
+		expect(await text(ndv().getByTestId('output-panel'))).toContain('Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only');
+		await ndv().getByTestId('parameter-input-webhookUrl').locator('input').fill(CALLBACK_URL);
+		await hint.waitFor({ state: 'hidden' });
+		expect(api.tasks).toHaveLength(0);
+	});
+
+	test('Execute step: the output panel shows taskId, credits and estimatedCredits; the task goes to the Callback URL', async () => {
 		await ndv().getByTestId('node-execute-button').click();
 		const output = ndv().getByTestId('output-panel');
 		await output.getByText('estimatedCredits').waitFor({ state: 'visible', timeout: 30_000 });
@@ -195,10 +210,9 @@ describe('a first swap, from the node panel to the output', () => {
 		expect(shown).toContain('taskId');
 		expect(shown).toContain('credits');
 		expect(shown).toContain(api.tasks[0].taskId);
-		// Submit Only without a Callback URL: the node's hint in the output panel says where the result goes
-		expect(shown).toContain('Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only');
+		expect(shown).not.toContain('Submit Only without a Callback URL');
 		const [request] = api.apiRequests('faceswap');
-		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL });
+		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 	});
 
 	test('Wait for Result shows its notice and hides the Callback URL', async () => {
