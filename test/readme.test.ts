@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { Aifaceswap } from '../nodes/Aifaceswap/Aifaceswap.node';
 import * as image from '../nodes/Aifaceswap/actions/image/Image.resource';
@@ -82,6 +82,39 @@ describe('Parameters', () => {
 		expect(shown).toEqual(shownFor === 'the four swaps' ? swaps : shownFor.split(', '));
 		if (shownFor === 'the four swaps') expect(swaps).toHaveLength(4);
 	});
+});
+
+test('the parameters shown only for one choice of another are named under the table', () => {
+	const sentence = /A URL, binary property or Base64 field appears only[\s\S]*?\n\n/.exec(readme)![0].replace(/\s+/g, ' ');
+	const conditioned = nodeProperties.filter((p) => p.type !== 'notice');
+	let checked = 0;
+	for (const property of conditioned) {
+		const { show = {}, hide = {} } = property.displayOptions ?? {};
+		const conditions = [
+			...Object.entries(show).filter(([key]) => !['resource', 'operation', '@tool'].includes(key)).map(([key, values]) => ({ key, values, shown: true })),
+			...Object.entries(hide).filter(([key]) => key !== '@tool').map(([key, values]) => ({ key, values, shown: false })),
+		];
+		for (const { key, values, shown } of conditions) {
+			checked++;
+			if (key.endsWith('Input')) {
+				expect(property.displayName).toMatch(/URL|Binary Property|Base64/);
+				expect(sentence).toContain('A URL, binary property or Base64 field appears only for that choice of its **Input**');
+				continue;
+			}
+			const controller = nodeProperties.find((p) => p.name === key && p.options)!;
+			const choices = (controller.options as INodePropertyOptions[]).filter((o) => (values ?? []).includes(o.value) === shown).map((o) => o.name);
+			expect(sentence).toContain(`**${property.displayName}** only for ${controller.displayName} **${choices.join('** or **')}**`);
+		}
+	}
+	expect(checked).toBeGreaterThan(0);
+});
+
+test('References: Face Reference Input and its default are named', () => {
+	const references = nodeProperties.find((p) => p.name === 'references')!;
+	const [{ values }] = references.options as Array<{ values: INodeProperties[] }>;
+	const input = values.find((v) => v.name === 'faceRefInput')!;
+	const byDefault = (input.options as INodePropertyOptions[]).find((o) => o.value === input.default)!.name;
+	expect(readme.replace(/\s+/g, ' ')).toContain(`as **${input.displayName}** says (default ${byDefault}, or `);
 });
 
 describe('Options', () => {
