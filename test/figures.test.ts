@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../nodes/Aifaceswap/actions/common.descriptions';
+import { unreachableFromInternet } from '../nodes/Aifaceswap/inputs/publicUrl';
 import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
 import { StoreCalls } from '../nodes/Aifaceswap/submissions/storeCalls';
 import { claimLimits } from '../nodes/Aifaceswap/submissions/submissionRecord';
@@ -147,4 +148,16 @@ describe('resume window: the statements against the measurements in docs/how-it-
 		expect(Math.min(...delays)).toBe(stated_);
 		expect(stated_).toBeGreaterThan(Math.max(...clearFrom));
 	});
+});
+
+test('the local names how-it-works lists are the ones the public-URL rule refuses, among these candidates', () => {
+	const [[list]] = stated(HOW, /a Callback URL, resume URL, image, video or face URL on (.*?), a name without a dot/);
+	const names = [...list.matchAll(/`([^`]+)`/g)].map(([, name]) => name.replace(/^\*\./, 'x.'));
+	expect(names.length).toBeGreaterThanOrEqual(5);
+	for (const name of names) expect([name, unreachableFromInternet(name)]).toEqual([name, expect.any(String)]);
+	expect(unreachableFromInternet('n8n')).toEqual(expect.any(String));
+	for (const name of ['x.localhost', 'x.local', 'x.internal', 'x.lan', 'x.home.arpa', 'x.example', 'x.test', 'x.corp', 'x.intranet', 'x.private', 'x.localdomain', 'x.arpa']) {
+		const listed = names.some((listedName) => name.endsWith(listedName.replace(/^x/, '')));
+		expect([name, unreachableFromInternet(name) !== undefined]).toEqual([name, listed]);
+	}
 });
