@@ -14,9 +14,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../nodes/Aifaceswap/actions/common.descriptions';
 import { unreachableFromInternet } from '../nodes/Aifaceswap/inputs/publicUrl';
 import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
-import { StoreCalls } from '../nodes/Aifaceswap/submissions/storeCalls';
+import { StoreCalls, storeCallLimits } from '../nodes/Aifaceswap/submissions/storeCalls';
 import { claimLimits } from '../nodes/Aifaceswap/submissions/submissionRecord';
 import { MAX_ATTEMPTS, PASSING_CAUSES, TRY_AGAIN_LATER } from '../nodes/Aifaceswap/transport/retryRule';
+import { MAX_CALLBACK_BYTES } from '../nodes/shared/callback';
 import { DOWNLOAD_DEADLINE_SECONDS } from '../nodes/shared/downloadOptions';
 
 const root = path.resolve(__dirname, '..');
@@ -99,6 +100,13 @@ test('a claim other processes keep erasing gives up after the time the text stat
 	for (const file of [README, HOW, CONTRIBUTING]) {
 		for (const [seconds] of numbers(stated(file, /for up to (\d+) s\b/))) expect(seconds * 1000).toBe(claimLimits.contendedMs);
 	}
+});
+
+test('a store call\'s deadline (storeCallLimits) and the largest callback the trigger reads (MAX_CALLBACK_BYTES)', () => {
+	const deadlines = [...stated(HOW, /\((\d+) s deadline\)/), ...stated(CONTRIBUTING, /(?:has a|passes its) (\d+) s deadline/)];
+	expect(deadlines.length).toBeGreaterThanOrEqual(3);
+	for (const [seconds] of numbers(deadlines)) expect(seconds * 1000).toBe(storeCallLimits.deadlineMs);
+	expect(numbers(stated(HOW, /413 above (\d+) KiB/))).toEqual([[MAX_CALLBACK_BYTES / 1024]]);
 });
 
 test('Download Result\'s deadline (shared/downloadOptions.ts)', () => {
