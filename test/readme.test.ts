@@ -117,6 +117,12 @@ test('References: Face Reference Input and its default are named', () => {
 	expect(readme.replace(/\s+/g, ' ')).toContain(`as **${input.displayName}** says (default ${byDefault}, or `);
 });
 
+test('AI Agent: the operations a model can use are the ones without notForModels', () => {
+	const sentence = /\*\*AI Agent\*\* and pick ([^(]*?) \(the others need inputs a model cannot give/.exec(readme.replace(/\s+/g, ' '))![1];
+	const forModels = operations.filter(({ declaration }) => !('notForModels' in declaration && declaration.notForModels)).map(({ label }) => label);
+	expect(sentence.split(/, | or /)).toEqual(forModels);
+});
+
 describe('Options', () => {
 	const swapOptions = (nodeProperties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('swapFace') && p.displayOptions?.show?.resource?.includes('image'))!.options ?? []) as INodeProperties[];
 	const rows = table('Option');
