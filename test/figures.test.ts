@@ -16,6 +16,7 @@ import { unreachableFromInternet } from '../nodes/Aifaceswap/inputs/publicUrl';
 import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
 import { StoreCalls, storeCallLimits } from '../nodes/Aifaceswap/submissions/storeCalls';
 import { claimLimits } from '../nodes/Aifaceswap/submissions/submissionRecord';
+import { classifyAnswer } from '../nodes/Aifaceswap/transport/answers';
 import { MAX_ATTEMPTS, PASSING_CAUSES, TRY_AGAIN_LATER } from '../nodes/Aifaceswap/transport/retryRule';
 import { MAX_CALLBACK_BYTES } from '../nodes/shared/callback';
 import { DOWNLOAD_DEADLINE_SECONDS } from '../nodes/shared/downloadOptions';
@@ -45,6 +46,16 @@ describe('retry rule (transport/retryRule.ts)', () => {
 		expect([...sentence.matchAll(/\b(E[A-Z_]{3,})\b/g)].map(([, cause]) => cause).sort()).toEqual([...PASSING_CAUSES].sort());
 		expect(numbers([[/(\d+) attempts/.exec(sentence)![1]]])).toEqual([[MAX_ATTEMPTS]]);
 	});
+});
+
+test('README: what a re-run sends again is what the transport classes as certainly no task', () => {
+	expect(stated(README, /Only a request that certainly created no task \(HTTP 4xx, the API's own 503, never left n8n\) is sent again next time/)).toHaveLength(1);
+	const apiJson = (code: number) => JSON.stringify({ code, message: 'm' });
+	for (const status of [400, 401, 404, 413, 429, 499]) expect([status, classifyAnswer(status, {}, 'page').kind]).toEqual([status, 'refused']);
+	expect(classifyAnswer(503, {}, apiJson(503)).kind).toBe('refused');
+	for (const [status, body] of [[503, '<html>busy</html>'], [500, apiJson(500)], [502, 'bad gateway'], [504, '']] as const) {
+		expect([status, classifyAnswer(status, {}, body).kind]).toEqual([status, 'unknown']);
+	}
 });
 
 describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
