@@ -29,5 +29,6 @@ export function runsOnEngineV2(ctx: Pick<FunctionsBase, 'getExecutionId'>): bool
  * workflow's settings, and n8n decides after the trigger has answered, by the same rule.
  */
 export function startsOnEngineV2(ctx: Pick<FunctionsBase, 'getWorkflowSettings' | 'getMode'>): boolean {
-	return ctx.getWorkflowSettings().engineType === 'v2' && ROUTED_MODES.includes(ctx.getMode?.() ?? '');
+	// Engine 2.0 is n8n 2.x only; the optional call spares an older n8n 1.x without getWorkflowSettings.
+	return ctx.getWorkflowSettings?.().engineType === 'v2' && ROUTED_MODES.includes(ctx.getMode?.() ?? '');
 }
