@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import type { Service } from '../support/queue-stack';
 import { startPostgres, stopService } from '../support/queue-stack';
 import type { CredentialRef } from './workflows';
-import { AIFACESWAP, triggerWorkflow, webhookToAifaceswap } from './workflows';
+import { AIFACESWAP, node, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { Execution, WorkflowFile } from './n8n-server';
 import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 import { NO_FILE_ON_ENGINE_V2 } from '../../nodes/shared/engineV2';
@@ -138,16 +138,6 @@ describeOn2("n8n's Engine 2.0", () => {
 		expect(item.json).toMatchObject({ taskId: 'v2-download', success: true, resultUrl: api.resultUrl('v2-download'), downloadError: NO_FILE_ON_ENGINE_V2 });
 		expect(api.requests.filter((request) => request.path.startsWith('/results/'))).toHaveLength(0);
 	});
-});
-
-const node = (name: string, type: string, typeVersion: number, parameters: IDataObject, extra: Partial<INode> = {}): INode => ({
-	id: randomUUID(),
-	name,
-	type,
-	typeVersion,
-	position: [0, 0],
-	parameters: parameters as INode['parameters'],
-	...extra,
 });
 
 /** When Executed by Another Workflow -> Aifaceswap (Wait for Result). */
