@@ -62,8 +62,10 @@ describe('Wait for Result on Engine 2.0', () => {
 		expect(api.apiRequests()).toHaveLength(1);
 	});
 
-	test('a workflow set to engineType "v2" called by another runs on the default engine: it waits and the callback resumes it', async () => {
-		const paused = await run(waitForResult, { mode: 'integrated', settings: { engineType: 'v2' } });
+	// n8n routes only new manual, webhook and trigger executions to Engine 2.0: a sub-workflow
+	// (integrated) or a retried execution of a workflow set to v2 runs on the default engine.
+	test.each(['integrated', 'retry'] as const)('a workflow set to engineType "v2" run in mode %s (default engine): it waits and the callback resumes it', async (mode) => {
+		const paused = await run(waitForResult, { mode, settings: { engineType: 'v2' } });
 		expect(paused.status).toBe('waiting');
 		n8n.waiting.set(paused.additionalData.executionId!, paused);
 		const task = api.tasks[0];
