@@ -13,6 +13,7 @@ import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '..
 import { aifaceswapApiTest } from '../Aifaceswap/transport/credentialTest';
 import type { DownloadSettings } from '../shared/download';
 import { downloadResultFile } from '../shared/download';
+import { NO_FILE_ON_ENGINE_V2, startsOnEngineV2 } from '../shared/engineV2';
 import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../shared/downloadOptions';
 
 interface TriggerOptions extends DownloadSettings {
@@ -142,7 +143,10 @@ export class AifaceswapTrigger implements INodeType {
 
 		const item: INodeExecutionData = { json: { ...callback } };
 		if (options.downloadResult && callback.success && callback.resultUrl) {
-			const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, options);
+			// Engine 2.0 refuses a trigger's file (HTTP 400) and starts nothing: keep the callback, without the file.
+			const outcome = startsOnEngineV2(this)
+				? { error: NO_FILE_ON_ENGINE_V2 }
+				: await downloadResultFile(this, callback.resultUrl, callback.taskId, options);
 			if ('binary' in outcome) item.binary = { data: outcome.binary };
 			else item.json.downloadError = outcome.error;
 		}

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/tool.descriptions';
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
@@ -18,6 +18,7 @@ import { mp4 } from '../support/mp4';
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer } from './n8n-server';
 import type { CredentialRef } from './workflows';
+import { node } from './workflows';
 
 const api = new MockAifaceswapApi();
 const openai = new MockOpenAi();
@@ -44,15 +45,6 @@ const TOOL_NODE = 'Swap Face';
 
 /** Webhook (answers with the agent's output) -> AI Agent <- OpenAI Chat Model, Aifaceswap Tool. */
 function agentWorkflow(webhookPath: string, toolParameters: IDataObject): WorkflowFile {
-	const node = (name: string, type: string, typeVersion: number, parameters: IDataObject, extra: Partial<INode> = {}): INode => ({
-		id: randomUUID(),
-		name,
-		type,
-		typeVersion,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		...extra,
-	});
 	return {
 		name: `agent ${webhookPath}`,
 		nodes: [

@@ -10,14 +10,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { MOCK_OPENAI_KEY, MockOpenAi } from '../mock-openai/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
 import type { CredentialRef } from './workflows';
-import { triggerWorkflow, webhookToAifaceswap } from './workflows';
+import { node, triggerWorkflow, webhookToAifaceswap } from './workflows';
 import type { WorkflowFile } from './n8n-server';
 import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 
@@ -143,16 +143,6 @@ describeOn2('an AI Agent whose workflow tool waits for the swap (example 8)', ()
 	afterAll(async () => {
 		await n8n?.stop();
 		await Promise.all([api.stop(), openai.stop()]);
-	});
-
-	const node = (name: string, type: string, typeVersion: number, parameters: IDataObject, extra: Partial<INode> = {}): INode => ({
-		id: randomUUID(),
-		name,
-		type,
-		typeVersion,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		...extra,
 	});
 
 	test("the model asks for a swap, the tool's workflow waits for the callback, and the agent's reply carries the result URL", async () => {

@@ -12,6 +12,17 @@ export interface CredentialRef {
 	name: string;
 }
 
+/** A node of the given type at the origin (`extra`: credentials, webhookId, ...). */
+export const node = (name: string, type: string, typeVersion: number, parameters: IDataObject, extra: Partial<INode> = {}): INode => ({
+	id: randomUUID(),
+	name,
+	type,
+	typeVersion,
+	position: [0, 0],
+	parameters: parameters as INode['parameters'],
+	...extra,
+});
+
 /** n8n's Webhook node named "Webhook", taking POST /webhook/<path>; `response` sets how it answers. */
 function webhookNode(path: string, response: INode['parameters']): INode {
 	return {

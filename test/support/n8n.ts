@@ -21,6 +21,8 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
@@ -167,6 +169,11 @@ export interface RunOptions {
 	 * another n8n process (its own module state) sharing the same database.
 	 */
 	aifaceswap?: INodeType;
+	/**
+	 * How n8n runs the execution: its ID (n8n's Engine 2.0 gives a UUID v7, the default engine a
+	 * number), mode and the workflow settings the node sees (Engine 2.0 gives a node none).
+	 */
+	execution?: { id?: string; mode?: WorkflowExecuteMode; settings?: IWorkflowSettings };
 	/** Node options n8n keeps outside the parameters. */
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -252,7 +259,7 @@ let executionCounter = 1000;
 
 /** Runs Items Source -> Aifaceswap through n8n-core's WorkflowExecute. */
 export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
-	const executionId = String(executionCounter++);
+	const executionId = options.execution?.id ?? String(executionCounter++);
 	ItemsSource.pending.set(executionId, options.items ?? [{ json: {} }]);
 	const nodes: INode[] = [
 		{ id: 'source', name: 'Items Source', type: ITEMS_SOURCE, typeVersion: 1, position: [0, 0], parameters: {} },
@@ -276,7 +283,7 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 		connections: { 'Items Source': { main: [[{ node: 'Aifaceswap', type: 'main', index: 0 }]] } },
 		nodeTypes: options.aifaceswap ? withAifaceswap(options.aifaceswap) : nodeTypes,
 		active: false,
-		settings: {},
+		settings: options.execution?.settings ?? {},
 	});
 	const { additionalData, finished } = makeAdditionalData({ ...options, executionId, workflowNodes: nodes });
 	const runExecutionData = createRunExecutionData({
@@ -284,7 +291,7 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	});
-	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const workflowExecute = new WorkflowExecute(additionalData, options.execution?.mode ?? 'manual', runExecutionData);
 	try {
 		await workflowExecute.processRunExecutionData(workflow);
 	} catch (error) {
@@ -317,6 +324,7 @@ function webhookContext(
 	additionalData: IWorkflowExecuteAdditionalData,
 	call: WebhookCall,
 	runExecutionData: IRunExecutionData | null,
+	mode: WorkflowExecuteMode = 'webhook',
 ): WebhookContext {
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const webhookDescription = nodeType.description.webhooks![0];
@@ -329,7 +337,7 @@ function webhookContext(
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: data,
 	} as IWebhookData;
-	return new WebhookContext(workflow, node, data, 'webhook', webhookData, [], runExecutionData);
+	return new WebhookContext(workflow, node, data, mode, webhookData, [], runExecutionData);
 }
 
 /**
@@ -365,11 +373,15 @@ export async function resumeWaitingExecution(
 
 export const TRIGGER_NODE_NAME = 'Aifaceswap Trigger';
 
-/** Calls the Aifaceswap Trigger's webhook() as n8n's webhook server does for a production URL. */
+/**
+ * Calls the Aifaceswap Trigger's webhook() as n8n's webhook server does for a production URL
+ * (`workflow`: its settings, and the mode: "manual" for the Test URL).
+ */
 export async function callTrigger(
 	parameters: IDataObject,
 	call: WebhookCall,
 	credentials?: { baseUrl: string },
+	workflowOf: { settings?: IWorkflowSettings; mode?: WorkflowExecuteMode } = {},
 ): Promise<IWebhookResponseData> {
 	const node: INode = {
 		id: 'trigger-node',
@@ -381,7 +393,7 @@ export async function callTrigger(
 		webhookId: 'c0ffee00-0000-4000-8000-000000000001',
 		credentials: credentials ? { aifaceswapApi: { id: '1', name: 'Aifaceswap account' } } : undefined,
 	};
-	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, settings: {} });
+	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, settings: workflowOf.settings ?? {} });
 	const { additionalData } = makeAdditionalData({
 		baseUrl: credentials?.baseUrl ?? 'https://aifaceswap.io',
 		executionId: String(executionCounter++),
@@ -389,7 +401,7 @@ export async function callTrigger(
 	});
 	const trigger = nodeTypes.getByNameAndVersion(AIFACESWAP_TRIGGER) as INodeType;
 	return await trigger.webhook!.call(
-		webhookContext(workflow, node, additionalData, call, null) as unknown as IWebhookFunctions,
+		webhookContext(workflow, node, additionalData, call, null, workflowOf.mode) as unknown as IWebhookFunctions,
 	);
 }
 

@@ -16,7 +16,7 @@ import { N8nServer, userFolderOf } from '../e2e/n8n-server';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n, freePort } = require('../../scripts/n8n-instance');
 
-interface Service {
+export interface Service {
 	child: ChildProcess;
 	port: number;
 }
@@ -61,7 +61,7 @@ async function waitForPort(port: number, child: ChildProcess, what: string, prob
 	throw new Error(`${what} did not start on port ${port}`);
 }
 
-function stopService(service: Service | undefined): Promise<void> {
+export function stopService(service: Service | undefined): Promise<void> {
 	return new Promise((resolve) => {
 		if (!service || service.child.exitCode !== null) return resolve();
 		service.child.once('exit', () => resolve());
@@ -70,7 +70,7 @@ function stopService(service: Service | undefined): Promise<void> {
 	});
 }
 
-async function startPostgres(dataRoot: string, log: number): Promise<Service> {
+export async function startPostgres(dataRoot: string, log: number): Promise<Service> {
 	const dataDir = path.join(dataRoot, 'postgres');
 	fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dataRoot]);

@@ -21,8 +21,8 @@ const RESUME_RESPONSE_DATA = new Aifaceswap().description.webhooks![0].responseD
 
 export class WebhookServer {
 	url = '';
-	/** The trigger's parameters and credential. */
-	trigger: { parameters: IDataObject; credentials?: { baseUrl: string } } = { parameters: {} };
+	/** The trigger's parameters and credential, and its workflow's settings and execution mode. */
+	trigger: { parameters: IDataObject; credentials?: { baseUrl: string }; workflow?: Parameters<typeof callTrigger>[3] } = { parameters: {} };
 	/** Executions the trigger started: each is the workflow data it returned. */
 	started: INodeExecutionData[][][] = [];
 	/** Waiting executions by id, and what resuming them gave. */
@@ -37,7 +37,7 @@ export class WebhookServer {
 		app.use(express.urlencoded({ extended: false, limit: '16mb' }));
 		app.post('/webhook/:webhookId/task_callback', (req, res) => {
 			void this.answer(res, TRIGGER_RESPONSE_DATA, async () => {
-				const result = await callTrigger(this.trigger.parameters, { req, res }, this.trigger.credentials);
+				const result = await callTrigger(this.trigger.parameters, { req, res }, this.trigger.credentials, this.trigger.workflow);
 				if (result.workflowData) this.started.push(result.workflowData);
 				return result;
 			});

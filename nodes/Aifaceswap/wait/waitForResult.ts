@@ -10,6 +10,7 @@ import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 import { callbackRequestProblem, parseTaskCallback } from '../../shared/callback';
 import type { DownloadSettings } from '../../shared/download';
 import { downloadResultFile } from '../../shared/download';
+import { ENGINE_V2_SETTING, runsOnEngineV2 } from '../../shared/engineV2';
 import { asNodeError, errorItem } from '../output/itemErrors';
 
 export const DEFAULT_WAIT_MINUTES = 60;
@@ -29,6 +30,12 @@ export async function submitAndWait(
 	submit: (itemIndex: number) => Promise<INodeExecutionData>,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	if (runsOnEngineV2(this)) {
+		// Checked before anything is sent or recorded: the result of a task sent here could never come back.
+		const refusal = cannotWaitOnEngineV2(this);
+		if (this.continueOnFail()) return [items.map((_, itemIndex) => errorItem(refusal, itemIndex))];
+		throw refusal;
+	}
 	if (items.length !== 1) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -69,9 +76,20 @@ export async function submitAndWait(
 	return [[timedOut]];
 }
 
+function cannotWaitOnEngineV2(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Result Mode "Wait for Result" (resultMode) does not work in a workflow that runs on n8n's Engine 2.0 (${ENGINE_V2_SETTING}), so nothing was sent.`,
+		{
+			description:
+				'Engine 2.0 cannot pause an execution yet, so the result of a task sent from here could never come back. Use Result Mode "Submit Only" with a Callback URL to an Aifaceswap Trigger workflow, or remove the engineType setting to run this workflow on the default engine. A workflow called by another (Execute Workflow) runs on the default engine and can wait.',
+		},
+	);
+}
+
 /**
- * n8n refused to pause the execution after the task was sent: n8n's Engine 2.0 (the `engine-v2`
- * module, a workflow's engineType v2) cannot pause yet ("No active execution found" in n8n 2.41).
+ * n8n refused to pause the execution after the task was sent. On Engine 2.0 the node refuses
+ * before sending (see `runsOnEngineV2`); this stays for any other engine that cannot pause.
  */
 function cannotPause(ctx: IExecuteFunctions, error: Error, taskId: unknown): NodeOperationError {
 	return new NodeOperationError(
@@ -79,7 +97,7 @@ function cannotPause(ctx: IExecuteFunctions, error: Error, taskId: unknown): Nod
 		`n8n could not pause this execution to wait for the result (${error.message}). Task ${String(taskId)} was sent and is charged; its callback will find no waiting execution.`,
 		{
 			description:
-				'A workflow on n8n\'s Engine 2.0 (workflow setting engineType "v2") cannot pause yet: run it on the default engine, or use Result Mode "Submit Only" with the Aifaceswap Trigger.',
+				'Find the result by the task ID in your aifaceswap.io account. Result Mode "Submit Only" with a Callback URL to an Aifaceswap Trigger workflow does not need n8n to pause.',
 		},
 	);
 }
