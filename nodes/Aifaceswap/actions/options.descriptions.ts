@@ -77,7 +77,7 @@ export function swapOptionsField(forTool: boolean): INodeProperties {
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. {{ $json.orderNumber }}',
-				description: `Your own ID of the item (at most ${MAX_REFERENCE_LENGTH} characters), output as reference. Submit Only adds it to the Callback URL as query parameter ref, so the Aifaceswap Trigger outputs it with the result; in Wait for Result the resumed item carries it.`,
+				description: `Your own ID of the item (at most ${MAX_REFERENCE_LENGTH} characters), output as reference. Submit Only adds it to the Callback URL as query parameter ref, so the Aifaceswap Trigger outputs it with the result; in Wait for Result the resumed item carries it. Two items with different references are different requests for Skip Already Submitted, unless Value to Dedupe On is set.`,
 			},
 			{
 				displayName: 'Skip Already Submitted',

@@ -60,7 +60,6 @@ function alreadySubmittedNotice(taskId: string | undefined): string {
 		: `Not sent (or charged) again: this node's submission record holds the same request from the last 24 to 48 hours, sent by another execution or an earlier run. That request was sent then, or its run stopped right before sending it; your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
 }
 
-
 /** Value to Dedupe On as text ('' when not set); numbers and other values by their text. */
 function dedupeValueOf(value: unknown): string {
 	if (value === undefined || value === null) return '';
