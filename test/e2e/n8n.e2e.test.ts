@@ -300,6 +300,33 @@ describe('batches: Estimate Only and Max Credits per Run', () => {
 		expect(api.apiRequests()).toHaveLength(0);
 	});
 
+	test("n8n's Loop Over Items: its passes in one execution share Max Credits per Run's total", async () => {
+		const batchPath = `e2e-loop-${randomUUID()}`;
+		const workflow = batchWorkflow({
+			name: 'e2e loop with a cap',
+			path: batchPath,
+			node: {
+				type: AIFACESWAP,
+				parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.url }}', faceImageUrl: FACE_URL, options: { maxCreditsPerRun: 3 * PRICES.image.swapFace } },
+				credentials: { aifaceswapApi: credential },
+				onError: 'continueRegularOutput',
+			},
+		});
+		workflow.nodes.push({ id: randomUUID(), name: 'Loop Over Items', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, position: [360, 200], parameters: { batchSize: 2, options: {} } });
+		workflow.connections = {
+			...workflow.connections,
+			'Split Out': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+			'Loop Over Items': { main: [[], [{ node: BATCH_NODE, type: 'main', index: 0 }]] },
+			[BATCH_NODE]: { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+		};
+		const { id } = await n8n.importWorkflow(workflow, { activate: true });
+		await callWebhook(batchPath, { items: Array.from({ length: 5 }, (_, i) => ({ url: faultItemUrl(i) })) });
+		const execution = await n8n.waitForExecution(id);
+		expect(api.apiRequests().map((request) => request.body.source_image)).toEqual([0, 1, 2].map(faultItemUrl));
+		const passes = (execution.data.resultData.runData[BATCH_NODE] ?? []).map((run) => (run.data?.main?.[0] ?? []).map((item) => (item.json.error === undefined ? 'sent' : 'refused')));
+		expect(passes).toEqual([['sent', 'sent'], ['sent', 'refused'], ['refused']]);
+	});
+
 	test('a run past Max Credits per Run sends nothing and fails naming the option', async () => {
 		const { webhookPath, id } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, options: { maxCreditsPerRun: PRICES.image.swapFace - 1 } });
 		await callWebhook(webhookPath, {});
