@@ -21,6 +21,13 @@ interface TriggerOptions extends DownloadSettings {
 	downloadResult?: boolean;
 }
 
+/** A query parameter's text ('' when absent; the first when repeated). */
+function queryText(query: IDataObject, name: string): string {
+	const value = query[name];
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : '';
+}
+
 export class AifaceswapTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Aifaceswap Trigger',
@@ -141,7 +148,8 @@ export class AifaceswapTrigger implements INodeType {
 			return answer(200, { received: true, started: false });
 		}
 
-		const item: INodeExecutionData = { json: { ...callback } };
+		// The swap's Reference, which it added to the Callback URL as `ref`.
+		const item: INodeExecutionData = { json: { ...callback, reference: queryText(this.getQueryData() as IDataObject, 'ref') } };
 		if (options.downloadResult && callback.success && callback.resultUrl) {
 			// Engine 2.0 refuses a trigger's file (HTTP 400) and starts nothing: keep the callback, without the file.
 			const outcome = startsOnEngineV2(this)

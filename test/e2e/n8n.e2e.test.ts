@@ -24,6 +24,7 @@ import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host
 import { generatedSha256 } from '../mock-api/generated-files';
 import { Bystander } from '../support/bystander';
 import { PeakMemory } from '../support/process-memory';
+import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = new MockAifaceswapApi();
 // debug logging: the last test reads every log line for the API key
@@ -137,7 +138,7 @@ describe('every operation in submit mode', () => {
 	test('image swapFace from URLs', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.source }}', faceImageUrl: FACE_URL, webhookUrl: 'https://example.com/callback' });
 		const answer = await callWebhook(webhookPath, { source: SOURCE_URL });
-		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }] });
+		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, reference: '', credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }] });
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: 'https://example.com/callback' });
 	});
 
@@ -166,13 +167,13 @@ describe('every operation in submit mode', () => {
 
 	test('image swapMultipleFaces', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 2, faceImageUrl: FACE_URL }, { index: 0, faceImageUrl: FACE_URL_2 }] } });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: [FACE_URL, FACE_URL_2], index: [2, 0] });
 	});
 
 	test('video swapFace', async () => {
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 16, estimatedCredits: 16, duration: 4, type: 1, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 16, estimatedCredits: 16, duration: 4, type: 1, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
 
@@ -197,7 +198,7 @@ describe('every operation in submit mode', () => {
 			enhance: 2,
 		});
 		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 20, estimatedCredits: 20, duration: 2, type: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 20, estimatedCredits: 20, duration: 2, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body.ref_info).toEqual([
 			{ face_ref: base64, face_url: FACE_URL },
 			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
@@ -211,7 +212,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		api.files.serve('tail.mp4', { bytes: file });
 		const sourceVideoUrl = `${api.url}/files/tail.mp4`;
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL, enhance: 0 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 123, estimatedCredits: 123, duration: 61.5, type: 1, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 123, estimatedCredits: 123, duration: 61.5, type: 1, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: sourceVideoUrl, face_image: FACE_URL, duration: 61.5, enhance: 0 });
 		expect(api.files.bytesSent('tail.mp4')).toBe(65_536 + file.length - (32 + 8 + 20 * 1024 * 1024));
 	});
@@ -222,7 +223,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		const references = { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] };
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl, references, enhance: 0 });
 		// (1 face + 1 + enhance 0) x 2 x 7.5 s
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, credits: 30, estimatedCredits: 30, duration: 7.5, type: 2, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 30, estimatedCredits: 30, duration: 7.5, type: 2, alreadySubmitted: false }]);
 		expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
 	});
 
@@ -292,6 +293,50 @@ describe('errors a user meets', () => {
 	});
 });
 
+describe('batches: Estimate Only and Max Credits per Run', () => {
+	test('Estimate Only prices the item as Submit Only does and sends nothing', async () => {
+		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1, resultMode: 'estimate' });
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ estimatedCredits: PRICES.video.swapFace.credits({ durationSeconds: 4, enhance: 1 }), duration: 4, overRunCap: false }]);
+		expect(api.apiRequests()).toHaveLength(0);
+	});
+
+	test("n8n's Loop Over Items: its passes in one execution share Max Credits per Run's total", async () => {
+		const batchPath = `e2e-loop-${randomUUID()}`;
+		const workflow = batchWorkflow({
+			name: 'e2e loop with a cap',
+			path: batchPath,
+			node: {
+				type: AIFACESWAP,
+				parameters: { resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.url }}', faceImageUrl: FACE_URL, options: { maxCreditsPerRun: 3 * PRICES.image.swapFace } },
+				credentials: { aifaceswapApi: credential },
+				onError: 'continueRegularOutput',
+			},
+		});
+		workflow.nodes.push({ id: randomUUID(), name: 'Loop Over Items', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, position: [360, 200], parameters: { batchSize: 2, options: {} } });
+		workflow.connections = {
+			...workflow.connections,
+			'Split Out': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+			'Loop Over Items': { main: [[], [{ node: BATCH_NODE, type: 'main', index: 0 }]] },
+			[BATCH_NODE]: { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+		};
+		const { id } = await n8n.importWorkflow(workflow, { activate: true });
+		await callWebhook(batchPath, { items: Array.from({ length: 5 }, (_, i) => ({ url: faultItemUrl(i) })) });
+		const execution = await n8n.waitForExecution(id);
+		expect(api.apiRequests().map((request) => request.body.source_image)).toEqual([0, 1, 2].map(faultItemUrl));
+		const passes = (execution.data.resultData.runData[BATCH_NODE] ?? []).map((run) => (run.data?.main?.[0] ?? []).map((item) => (item.json.error === undefined ? 'sent' : 'refused')));
+		expect(passes).toEqual([['sent', 'sent'], ['sent', 'refused'], ['refused']]);
+	});
+
+	test('a run past Max Credits per Run sends nothing and fails naming the option', async () => {
+		const { webhookPath, id } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, options: { maxCreditsPerRun: PRICES.image.swapFace - 1 } });
+		await callWebhook(webhookPath, {});
+		const execution = await n8n.waitForExecution(id);
+		expect(execution.status).toBe('error');
+		expect(JSON.stringify(execution.data.resultData.error)).toContain(`Max Credits per Run (options.maxCreditsPerRun) is ${PRICES.image.swapFace - 1} credits`);
+		expect(api.apiRequests()).toHaveLength(0);
+	});
+});
+
 describe('the trigger', () => {
 	const webhookId = randomUUID();
 	let workflowId = '';
@@ -315,11 +360,22 @@ describe('the trigger', () => {
 		const execution = await n8n.waitForExecution(workflowId);
 		const [item] = nodeOutput(execution, 'Aifaceswap Trigger');
 		const task = api.tasks[0];
-		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(task.taskId) });
+		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(task.taskId), reference: '' });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${task.taskId}.png` });
 		expect(api.callbacks[0].status).toBe(200);
 		// n8n's answer to aifaceswap, as the README says (not n8n's default text "firstEntryJson")
 		expect(JSON.parse(api.callbacks[0].answer!)).toEqual({ message: 'Workflow was started' });
+	});
+
+	test("Reference: a row's ID goes out as the Callback URL's ref and comes back on the trigger's item", async () => {
+		api.autoCallback = true;
+		const before = (await n8n.executions(workflowId)).length;
+		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL, webhookUrl: triggerUrl(), options: { reference: '={{ $json.body.id }}' } });
+		const answer = await callWebhook(webhookPath, { id: 'row 7/é' });
+		expect(answer.json).toEqual([expect.objectContaining({ reference: 'row 7/é', alreadySubmitted: false })]);
+		expect(api.apiRequests()[0].body.webhook).toBe(`${triggerUrl()}?ref=${encodeURIComponent('row 7/é')}`);
+		const execution = await n8n.waitForExecution(workflowId, { count: before + 1 });
+		expect(nodeOutput(execution, 'Aifaceswap Trigger')[0].json).toMatchObject({ taskId: api.tasks[0].taskId, reference: 'row 7/é' });
 	});
 
 	test('filtered, 400 and 401 callbacks start nothing', async () => {
@@ -405,7 +461,7 @@ describe('result downloads in the trigger (Download Result)', () => {
 		expect(answer.status).toBe(200);
 		expect(answeredAfterMs).toBeLessThan(30_000);
 		expect(execution.status).toBe('success');
-		expect(item.json).toEqual({ taskId: 'large-task', success: true, type: 1, typeName: 'Single face swap', resultUrl: api.generatedUrl('large.mp4') });
+		expect(item.json).toEqual({ taskId: 'large-task', success: true, type: 1, typeName: 'Single face swap', resultUrl: api.generatedUrl('large.mp4'), reference: '' });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'large-task.mp4' });
 		// stored in n8n's binary data storage (a reference, not the bytes, in the execution) ...
 		expect(String((item.binary?.data as IDataObject).id)).toMatch(/^filesystem(-v2)?:/);
@@ -444,6 +500,7 @@ describe('result downloads in the trigger (Download Result)', () => {
 			type: 1,
 			typeName: 'Single face swap',
 			resultUrl: api.generatedUrl('over.mp4'),
+			reference: '',
 			downloadError: 'Result not downloaded: the file is larger than Max Download Size (1 MB); raise Max Download Size or download it in the workflow with an HTTP Request node from resultUrl.',
 		});
 		expect(api.generated.requests[0].complete).toBe(false);
@@ -482,7 +539,7 @@ describe('wait mode', () => {
 		expect(done.status).toBe('success');
 		const [item] = nodeOutput(done, 'Aifaceswap');
 		const task = api.tasks[0];
-		expect(item.json).toEqual({ taskId: task.taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
+		expect(item.json).toEqual({ taskId: task.taskId, reference: '', credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
 		expect(api.callbacks[0]).toMatchObject({ status: 200, answer: '{"received":true}' });
 	});
@@ -513,6 +570,7 @@ describe('wait mode', () => {
 		expect(done.status).toBe('success');
 		expect(nodeOutput(done, 'Aifaceswap')[0].json).toEqual({
 			taskId: api.tasks[0].taskId,
+			reference: '',
 			credits: 2,
 			estimatedCredits: 2,
 			alreadySubmitted: false,
@@ -678,7 +736,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('1-swap-face-submit.json', true), { activate: true });
 		api.autoCallback = true;
 		const answer = await callWebhook('example-1-swap-face-submit.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }]);
 		const execution = await n8n.waitForExecution(triggerWorkflowId);
 		const [result] = nodeOutput(execution, 'Result');
 		expect(result.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true });
@@ -700,14 +758,14 @@ describe('the example workflows', () => {
 	test('detect faces, then swap the first and the last', async () => {
 		await n8n.importWorkflow(load('4-detect-faces-then-swap-several.json', true), { activate: true });
 		const answer = await callWebhook('example-4-detect-faces-then-swap-several.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests('multi_faceswap')[0].body.index).toEqual([0, 2]);
 	});
 
 	test('video swap within its Max Credits', async () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 10, estimatedCredits: 10, duration: 5, type: 1, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 10, estimatedCredits: 10, duration: 5, type: 1, alreadySubmitted: false }]);
 	});
 
 	test('face references cut from a video frame with Edit Image, then a multiple video face swap', async () => {
@@ -718,7 +776,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('6-video-face-references.json', true), { activate: true });
 		const answer = await callWebhook('example-6-video-face-references.json', {});
 		// (2 faces + 1 + enhance 0) x 2 x 8 s
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, credits: 48, estimatedCredits: 48, duration: 8, type: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 48, estimatedCredits: 48, duration: 8, type: 2, alreadySubmitted: false }]);
 		const [extract] = api.apiRequests('extract_base64_face');
 		expect(Buffer.from(extract.body.base64_img as string, 'base64').equals(frame)).toBe(true);
 		const refs = api.apiRequests('multi_video_faceswap')[0].body.ref_info as Array<{ face_ref: string }>;

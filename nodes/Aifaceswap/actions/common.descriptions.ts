@@ -1,14 +1,13 @@
-import type { IDisplayOptions, INodeProperties, NodeHint } from 'n8n-workflow';
+import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import type { ImageParameters } from '../inputs/images';
 import { named, PARAMETERS } from '../inputs/parameters';
 import type { ParameterRef } from '../inputs/parameters';
-import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/downloadOptions';
-import { TOOL_MAX_CREDITS } from '../pricing/credits';
-import { DEFAULT_WAIT_MINUTES } from '../wait/waitForResult';
 import type { ModelInput } from './tool.descriptions';
-import { withDisplay } from './displayOptions';
+import { swapOptionsField } from './options.descriptions';
 import { fillableByModel, notInTool, onlyInTool } from './tool.descriptions';
+
+export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, requestOptionsField } from './options.descriptions';
 
 export const PUBLIC_URL_HINT = 'aifaceswap downloads it itself, so the URL must be public (no login; not localhost, a private address or a local name)';
 
@@ -120,100 +119,6 @@ export const enhanceField: INodeProperties = {
 	description: 'Whether to enhance the swapped faces; each level costs more per second',
 };
 
-export const DEFAULT_CONCURRENCY = 5;
-export const MAX_CONCURRENCY = 20;
-
-/** How many items' requests are in flight at once (read from the first item: one value per run). */
-const concurrencyOption: INodeProperties = {
-	displayName: 'Concurrency',
-	name: 'concurrency',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
-	default: DEFAULT_CONCURRENCY,
-	description: `How many items are sent to aifaceswap at the same time (1 to ${MAX_CONCURRENCY}), one value for the whole run. Output order stays the input order. When the API answers "too many requests", all of them pause together.`,
-};
-
-/** An option of the swaps' Options collection that acts only in Wait for Result (`/`: a parameter outside the collection). */
-const ONLY_IN_WAIT_MODE: IDisplayOptions = { show: { '/resultMode': ['wait'] } };
-const NOT_IN_WAIT_MODE: IDisplayOptions = { hide: { '/resultMode': ['wait'] } };
-
-/** The Options of the two extract operations: only how many items run at once. */
-export const requestOptionsField: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [concurrencyOption],
-};
-
-/**
- * The Options of the four swaps. The node's show each option only in the result mode it acts in;
- * the tool variant (`forTool`), which has no Wait for Result, has no wait options, and its Max
- * Credits defaults to a budget per call (TOOL_MAX_CREDITS), set from the start.
- */
-function swapOptionsField(forTool: boolean): INodeProperties {
-	const maxCredits = forTool ? TOOL_MAX_CREDITS : 0;
-	const waitOptions = forTool
-		? []
-		: [downloadResultOption, allowedDownloadHostsOption, maxDownloadSizeOption].map((option) => withDisplay(option, ONLY_IN_WAIT_MODE));
-	const field: INodeProperties = {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			...waitOptions,
-			{
-				displayName: 'Max Credits',
-				name: 'maxCredits',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: maxCredits,
-				description:
-					maxCredits > 0
-						? `Refuse, before sending, a task whose estimated cost is higher than this (0: no limit). The tool's default, ${maxCredits}, is what its Tool Description tells the model: change both together.`
-						: 'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
-			},
-			{
-				displayName: 'Skip Already Submitted',
-				name: 'skipAlreadySubmitted',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to skip a request that is already in this node\'s submission record (kept in n8n\'s database), that is, one it sent in the last 24 to 48 hours: same operation, inputs and settings, and its result going to the same place (no callback, this Callback URL, or Wait for Result). A re-run, Retry On Fail, or the same webhook call arriving twice then sends nothing again (rare exceptions: several n8n processes writing the record at the same moment); a skipped item comes out with alreadySubmitted = true and nothing is sent. Executing the same test input again in the editor is skipped too: turn this off to send it again on purpose.',
-			},
-			{
-				displayName: 'Value to Dedupe On',
-				name: 'dedupeValue',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $json.fileId }}',
-				description:
-					'What makes two requests the same for Skip Already Submitted. Empty: the request itself (its URLs and settings). Set it, usually to an expression, when input URLs change on every run (signed S3, Google Drive or Airtable links): requests with the same value and operation are then sent once.',
-			},
-			forTool ? concurrencyOption : withDisplay(concurrencyOption, NOT_IN_WAIT_MODE),
-			...(forTool
-				? []
-				: [
-						withDisplay(
-							{
-								displayName: 'Wait Limit (Minutes)',
-								name: 'waitLimit',
-								type: 'number',
-								typeOptions: { minValue: 0 },
-								default: DEFAULT_WAIT_MINUTES,
-								description:
-									'How long to wait for the callback. When it passes, the item continues with the task ID and timedOut = true, and a result that comes later is not received. 0 means no limit.',
-							},
-							ONLY_IN_WAIT_MODE,
-						),
-					]),
-		],
-	};
-	return maxCredits > 0 ? { ...field, default: { maxCredits } } : field;
-}
 
 /**
  * The editor's hint (output panel) on an operation with Result Mode (given by value) in Submit Only mode without a Callback URL: the task
@@ -228,7 +133,7 @@ export function submitWithoutCallbackHint(operationsWithResultMode: string[]): N
 	location: 'outputPane',
 	whenToDisplay: 'always',
 	displayCondition:
-		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
+		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && !["wait", "estimate"].includes($rawParameter["resultMode"]) && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
 	};
 }
 
@@ -252,6 +157,12 @@ export const resultFields: INodeProperties[] = [
 				value: 'wait',
 				description:
 					'Pause this execution until aifaceswap calls back with the result (one input item each time the node runs)',
+			},
+			{
+				name: 'Estimate Only (Sends Nothing)',
+				value: 'estimate',
+				description:
+					'Check and price every item as Submit Only would (video lengths read from the files) and send nothing: each item gets estimatedCredits and overRunCap',
 			},
 		],
 		default: 'submit',
