@@ -90,11 +90,13 @@ describe('the Aifaceswap node', () => {
 			expect(property('video', operation, 'duration').displayOptions?.show?.durationSource).toEqual(['manual']);
 		}
 		const resultMode = property('image', 'swapFace', 'resultMode');
-		expect(values(resultMode)).toEqual(['submit', 'wait']);
+		expect(values(resultMode)).toEqual(['submit', 'wait', 'estimate']);
 		expect(resultMode.default).toBe('submit');
 		const options = property('video', 'swapMultipleFaces', 'options').options as INodeProperties[];
 		// `maxDownloadSize` goes beyond the contract: an addition (README); n8n's lint wants them sorted
-		expect(options.map((o) => o.name)).toEqual(['downloadResult', 'allowedDownloadHosts', 'maxDownloadSize', 'maxCredits', 'skipAlreadySubmitted', 'dedupeValue', 'concurrency', 'waitLimit']);
+		expect(options.map((o) => o.name)).toEqual(['downloadResult', 'allowedDownloadHosts', 'maxDownloadSize', 'maxCredits', 'maxCreditsPerRun', 'reference', 'skipAlreadySubmitted', 'dedupeValue', 'concurrency', 'waitLimit']);
+		expect(options.find((o) => o.name === 'maxCreditsPerRun')).toMatchObject({ type: 'number', default: 0 });
+		expect(options.find((o) => o.name === 'reference')).toMatchObject({ type: 'string', default: '' });
 		expect(options.find((o) => o.name === 'maxDownloadSize')).toMatchObject({ type: 'number', default: 100, displayOptions: { show: { downloadResult: [true] } } });
 		expect(options.find((o) => o.name === 'skipAlreadySubmitted')).toMatchObject({ type: 'boolean', default: true });
 		expect(options.find((o) => o.name === 'dedupeValue')).toMatchObject({ type: 'string', default: '' });

@@ -20,6 +20,13 @@ interface TriggerOptions extends DownloadSettings {
 	downloadResult?: boolean;
 }
 
+/** A query parameter's text ('' when absent; the first when repeated). */
+function queryText(query: IDataObject, name: string): string {
+	const value = query[name];
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : '';
+}
+
 export class AifaceswapTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Aifaceswap Trigger',
@@ -140,7 +147,8 @@ export class AifaceswapTrigger implements INodeType {
 			return answer(200, { received: true, started: false });
 		}
 
-		const item: INodeExecutionData = { json: { ...callback } };
+		// The swap's Reference, which it added to the Callback URL as `ref`.
+		const item: INodeExecutionData = { json: { ...callback, reference: queryText(this.getQueryData() as IDataObject, 'ref') } };
 		if (options.downloadResult && callback.success && callback.resultUrl) {
 			const outcome = await downloadResultFile(this, callback.resultUrl, callback.taskId, options);
 			if ('binary' in outcome) item.binary = { data: outcome.binary };

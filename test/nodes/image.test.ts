@@ -37,7 +37,7 @@ describe('image: swapFace', () => {
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -65,7 +65,7 @@ describe('image: swapFace', () => {
 			face_image: { fileName: 'face.jpg', mimeType: 'image/jpeg', size: FACE_JPEG.length, sha256: sha256(FACE_JPEG) },
 		});
 		expect(request.body).toEqual({ webhook: CALLBACK_URL });
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false });
 	});
 
 	test('one binary and one URL image: the URL goes as a text field of the multipart body', async () => {
@@ -134,6 +134,6 @@ describe('image: swapMultipleFaces', () => {
 			index: [2, 0],
 			webhook: CALLBACK_URL,
 		});
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false });
 	});
 });

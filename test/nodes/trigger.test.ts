@@ -22,14 +22,14 @@ describe('answers', () => {
 		const answer = await post(n8n.triggerUrl(), successBody());
 		expect(answer).toEqual({ status: 200, json: { message: 'Workflow was started' } });
 		expect(startedItems()).toEqual([
-			[{ taskId: TASK, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(TASK) }],
+			[{ taskId: TASK, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(TASK), reference: '' }],
 		]);
 	});
 
 	test('a failure callback starts it too, with success false and an empty resultUrl', async () => {
 		const answer = await post(n8n.triggerUrl(), { success: 0, type: 2, task_id: TASK, result_image: '' });
 		expect(answer.status).toBe(200);
-		expect(startedItems()).toEqual([[{ taskId: TASK, success: false, type: 2, typeName: 'Multiple face swap', resultUrl: '' }]]);
+		expect(startedItems()).toEqual([[{ taskId: TASK, success: false, type: 2, typeName: 'Multiple face swap', resultUrl: '', reference: '' }]]);
 	});
 
 	test('a callback outside Events is answered 200 and starts nothing', async () => {
@@ -106,7 +106,7 @@ describe('from a real task', () => {
 		expect(api.apiRequests()[0].body.webhook).toBe(n8n.triggerUrl());
 		for (let waited = 0; api.callbacks.length === 0 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
 		expect(startedItems()).toEqual([
-			[{ taskId: run.output?.[0].json.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(String(run.output?.[0].json.taskId)) }],
+			[{ taskId: run.output?.[0].json.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(String(run.output?.[0].json.taskId)), reference: '' }],
 		]);
 		expect(api.callbacks[0].status).toBe(200);
 	});

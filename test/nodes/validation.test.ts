@@ -100,6 +100,6 @@ test('a fourth reference that got past n8n is refused by the node itself', async
 
 test('a Result Mode saved as an expression is refused before anything is sent (it decides how the whole run goes)', async () => {
 	const result = await runAifaceswap({ baseUrl: api.url, parameters: { ...imageSwap, resultMode: '={{ "wait" }}' } as never });
-	expect(result.error?.message).toMatch(/^Result Mode \(resultMode\) must be "Submit Only" or "Wait for Result", not "\{\{ \\"wait\\" \}\}", so nothing was sent\.$/);
+	expect(result.error?.message).toMatch(/^Result Mode \(resultMode\) must be "Submit Only", "Wait for Result" or "Estimate Only \(Sends Nothing\)", not "\{\{ \\"wait\\" \}\}", so nothing was sent\.$/);
 	expect(api.requests).toHaveLength(0);
 });

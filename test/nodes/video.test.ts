@@ -36,7 +36,7 @@ describe('video: swapFace', () => {
 			webhook: CALLBACK_URL,
 		});
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, credits, estimatedCredits: credits, duration, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, reference: '', credits, estimatedCredits: credits, duration, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 });
@@ -96,6 +96,6 @@ describe('video: swapMultipleFaces', () => {
 			webhook: CALLBACK_URL,
 		});
 		// (2 faces + 1 + enhance 1) x 2 x 4 s = 32
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, credits: 32, estimatedCredits: 32, duration: 4, type: 2, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: 32, estimatedCredits: 32, duration: 4, type: 2, alreadySubmitted: false });
 	});
 });

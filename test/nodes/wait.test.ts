@@ -48,7 +48,7 @@ test('the callback resumes the execution with the result', async () => {
 	expect(resumed?.status).toBe('success');
 	expect(resumed?.output).toEqual([
 		{
-			json: { taskId: task.taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
+			json: { taskId: task.taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
 			pairedItem: { item: 0 },
 		},
 	]);
@@ -227,7 +227,7 @@ test('when the wait limit passes, the item continues with the task id and timedO
 	expect(resumed.status).toBe('success');
 	expect(resumed.output).toEqual([
 		{
-			json: { taskId: api.tasks[0].taskId, credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
+			json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
 			pairedItem: { item: 0 },
 		},
 	]);

@@ -20,13 +20,13 @@ import type { OperationExecute, Run } from './operation';
 export async function runBatch(
 	ctx: IExecuteFunctions,
 	execute: OperationExecute,
-	{ asTool }: { asTool: boolean },
+	{ asTool, settled }: { asTool: boolean; settled?: Map<number, INodeExecutionData> },
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const concurrency = readConcurrency(ctx);
 	// As an AI Agent's tool, a failed item is the model's answer (as n8n 2.x makes it; n8n 1.x
 	// would fail the whole agent), so the model can correct its input.
-	const stopOnFailure = !ctx.continueOnFail() && !asTool;
+	const stopOnFailure = stopsOnFailure(ctx, asTool);
 	const throttle = new RequestThrottle(ctx.getNode(), concurrency, stopOnFailure);
 	const claimWindow = new ClaimWindow(concurrency, () => throttle.averageRequestMs());
 	const run: Run = { api: new ApiClient(ctx, throttle), resultMode: 'submit', claimWindow };
@@ -41,6 +41,11 @@ export async function runBatch(
 	const worker = async () => {
 		while (nextItem < items.length && failures.length === 0) {
 			const itemIndex = nextItem++;
+			const outcome = settled?.get(itemIndex);
+			if (outcome) {
+				outputs[itemIndex] = outcome; // decided before the run (an error item): nothing to send
+				continue;
+			}
 			try {
 				const result = await execute.call(ctx, itemIndex, run);
 				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
@@ -63,8 +68,13 @@ export async function runBatch(
 	return [outputs];
 }
 
+/** Whether the first failed item stops the run: not with Continue On Fail, nor as an AI Agent's tool. */
+export function stopsOnFailure(ctx: IExecuteFunctions, asTool: boolean): boolean {
+	return !ctx.continueOnFail() && !asTool;
+}
+
 /** Concurrency (`options.concurrency`), read from the first item: one value per run. */
-function readConcurrency(ctx: IExecuteFunctions): number {
+export function readConcurrency(ctx: IExecuteFunctions): number {
 	const value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as unknown;
 	const concurrency = Number(value);
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {

@@ -5,6 +5,7 @@ import { named, PARAMETERS } from '../inputs/parameters';
 import type { ParameterRef } from '../inputs/parameters';
 import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../../shared/downloadOptions';
 import { TOOL_MAX_CREDITS } from '../pricing/credits';
+import { MAX_REFERENCE_LENGTH } from '../tasks/reference';
 import { DEFAULT_WAIT_MINUTES } from '../wait/waitForResult';
 import type { ModelInput } from './tool.descriptions';
 import { withDisplay } from './displayOptions';
@@ -177,6 +178,23 @@ function swapOptionsField(forTool: boolean): INodeProperties {
 						: 'Refuse, before sending, a task whose estimated cost is higher than this. 0 means no limit.',
 			},
 			{
+				displayName: 'Max Credits per Run',
+				name: 'maxCreditsPerRun',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'The most credits this node may spend in one execution, all its runs together (Loop Over Items passes too). 0 means no limit. The items are priced before anything is sent: in item order, sending stops at the first item that would take the total past it, and it and every later item are refused. Without Continue On Fail such a run sends nothing.',
+			},
+			{
+				displayName: 'Reference',
+				name: 'reference',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.orderNumber }}',
+				description: `Your own ID of the item (at most ${MAX_REFERENCE_LENGTH} characters), output as reference. Submit Only adds it to the Callback URL as query parameter ref, so the Aifaceswap Trigger outputs it with the result; in Wait for Result the resumed item carries it.`,
+			},
+			{
 				displayName: 'Skip Already Submitted',
 				name: 'skipAlreadySubmitted',
 				type: 'boolean',
@@ -228,7 +246,7 @@ export function submitWithoutCallbackHint(operationsWithResultMode: string[]): N
 	location: 'outputPane',
 	whenToDisplay: 'always',
 	displayCondition:
-		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && $rawParameter["resultMode"] !== "wait" && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
+		`={{ ${JSON.stringify(operationsWithResultMode).replace(/","/g, '", "')}.includes($rawParameter["operation"]) && !["wait", "estimate"].includes($rawParameter["resultMode"]) && String($rawParameter["webhookUrl"] ?? "").trim() === "" }}`,
 	};
 }
 
@@ -252,6 +270,12 @@ export const resultFields: INodeProperties[] = [
 				value: 'wait',
 				description:
 					'Pause this execution until aifaceswap calls back with the result (one input item each time the node runs)',
+			},
+			{
+				name: 'Estimate Only (Sends Nothing)',
+				value: 'estimate',
+				description:
+					'Check and price every item as Submit Only would (video lengths read from the files) and send nothing: each item gets estimatedCredits and overRunCap',
 			},
 		],
 		default: 'submit',

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 
 import type { Price } from '../pricing/credits';
 import { priceText } from '../pricing/credits';
-import type { TaskRun } from '../tasks/submitTask';
+import type { Task, TaskRun } from '../tasks/submitTask';
+import { submitTask } from '../tasks/submitTask';
 import type { Endpoint } from '../transport';
 
 /**
@@ -14,6 +15,16 @@ export type Run = TaskRun;
 
 /** An operation's `execute`: one input item in, its output item out. */
 export type OperationExecute = (this: IExecuteFunctions, itemIndex: number, run: Run) => Promise<INodeExecutionData>;
+
+/** An operation that creates a task: one input item in, the task (checked and priced) out, nothing sent. */
+export type TaskBuilder = (this: IExecuteFunctions, itemIndex: number, run: Run) => Promise<Task>;
+
+/** The `execute` of an operation that creates a task: its task built, then submitted. */
+export function submitting(build: TaskBuilder): OperationExecute {
+	return async function (this: IExecuteFunctions, itemIndex: number, run: Run) {
+		return await submitTask(this, itemIndex, run, await build.call(this, itemIndex, run));
+	};
+}
 
 /** Why a model cannot use an operation: its name as the model reads it, and what it needs that a model cannot give. */
 export interface NotForModels {
@@ -39,11 +50,12 @@ export interface OperationDeclaration {
 	notForModels?: NotForModels;
 }
 
-/** One operation's module: its declaration, fields and `execute`. */
+/** One operation's module: its declaration, fields and `execute`; an operation with Result Mode also its `task`. */
 export interface OperationModule {
 	declaration: OperationDeclaration;
 	description: INodeProperties[];
 	execute: OperationExecute;
+	task?: TaskBuilder;
 }
 
 /** Whether the operation has a Result Mode (Submit Only or Wait for Result): it creates a task that calls back. */

@@ -7,6 +7,7 @@ import { ApiClient } from '../transport';
 import { RequestThrottle } from '../transport/throttle';
 import { submitAndWait } from '../wait/waitForResult';
 import { runBatch } from './batch';
+import { runTaskBatch, submitWithinCap } from './taskBatch';
 import * as image from './image/Image.resource';
 import type { AifaceswapMap, AifaceswapType } from './node.type';
 import type { OperationModule, Run } from './operation';
@@ -51,7 +52,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!chosen?.execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
-	const { execute, declaration } = chosen;
+	const { execute, declaration, task } = chosen;
 
 	// n8n names the AI Agent tool variant of a node by its type name + "Tool".
 	const asTool = this.getNode().type.endsWith('Tool');
@@ -60,7 +61,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const refusal = new NodeOperationError(this.getNode(), notForModelsMessage(declaration.notForModels));
 		return [this.getInputData().map((_, itemIndex) => errorItem(refusal, itemIndex))];
 	}
-	if (!hasResultMode(declaration) || resultModeOf(this) !== 'wait') return await runBatch(this, execute, { asTool });
+	if (!hasResultMode(declaration) || !task) return await runBatch(this, execute, { asTool });
+	const resultMode = resultModeOf(this);
+	if (asTool && resultMode === 'estimate') {
+		// The tool variant hides Result Mode; a workflow saved with it set must not answer the model with prices only.
+		throw new NodeOperationError(this.getNode(), 'Result Mode "Estimate Only" (resultMode) does not work when the node is an AI Agent\'s tool, so nothing was sent.', {
+			description: 'A tool call is the model asking for a face swap. Set Result Mode to "Submit Only" on the node before making it a tool.',
+		});
+	}
+	if (resultMode !== 'wait') return await runTaskBatch(this, { task, execute }, { asTool, resultMode });
 
 	if (asTool) {
 		// The tool variant hides Result Mode; a workflow saved with it set still must not pause.
@@ -75,7 +84,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	// One item, one request: no concurrency, and nothing to stop.
 	const run: Run = { api: new ApiClient(this, new RequestThrottle(this.getNode(), 1, false)), resultMode: 'wait' };
-	return await submitAndWait.call(this, async (itemIndex) => await execute.call(this, itemIndex, run));
+	return await submitAndWait.call(this, async (itemIndex) => await submitWithinCap(this, { task, execute }, itemIndex, run));
 }
 
 /**
@@ -85,10 +94,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  */
 function resultModeOf(ctx: IExecuteFunctions): ResultMode {
 	const value = ctx.getNodeParameter('resultMode', 0, 'submit') as unknown;
-	if (value === 'submit' || value === 'wait') return value;
+	if (value === 'submit' || value === 'wait' || value === 'estimate') return value;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Result Mode (resultMode) must be "Submit Only" or "Wait for Result", not ${JSON.stringify(value)}, so nothing was sent.`,
-		{ description: 'Result Mode applies to the whole run and cannot be an expression: choose one of its two values in the node.' },
+		`Result Mode (resultMode) must be "Submit Only", "Wait for Result" or "Estimate Only (Sends Nothing)", not ${JSON.stringify(value)}, so nothing was sent.`,
+		{ description: 'Result Mode applies to the whole run and cannot be an expression: choose one of its values in the node.' },
 	);
 }

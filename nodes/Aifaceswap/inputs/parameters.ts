@@ -22,6 +22,8 @@ export const PARAMETERS = {
 	resultMode: { label: 'Result Mode', name: 'resultMode' },
 	/** Sent to aifaceswap as `webhook`. */
 	callbackUrl: { label: 'Callback URL', name: 'webhookUrl' },
+	reference: { label: 'Reference', name: 'options.reference' },
+	maxCreditsPerRun: { label: 'Max Credits per Run', name: 'options.maxCreditsPerRun' },
 } satisfies Record<string, ParameterRef>;
 
 /** A field's `displayName` and `name` from its parameter. */

@@ -43,6 +43,11 @@ export function priceText(price: Price): string {
 	return typeof price === 'number' ? `${price} credit${price === 1 ? '' : 's'}` : price.text;
 }
 
+/** Credits rounded to cents, as the outputs and the limits count them. */
+export function roundCredits(credits: number): number {
+	return Math.round(credits * 100) / 100;
+}
+
 /** What a task costs by the price list. */
 export function creditsOf(price: Price, inputs: VideoPriceInputs = { durationSeconds: 0, enhance: 0 }): number {
 	return typeof price === 'number' ? price : price.credits(inputs);

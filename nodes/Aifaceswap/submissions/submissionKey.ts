@@ -38,19 +38,23 @@ function destinationKey(destination: ResultDestination): string {
 /**
  * What identifies a task request in the submission record: the endpoint and either the user's
  * Value to Dedupe On (that value alone says which requests are the same), or every body field
- * except `webhook` together with where the result goes. An uploaded file counts by its bytes and
- * type, not by its name.
+ * except `webhook` together with where the result goes and the item's Reference (so the same
+ * photo for two rows is two requests, in every result mode). An uploaded file counts by its bytes
+ * and type, not by its name. Without a Reference the key is what it was before Reference existed,
+ * so requests recorded then are still found.
  */
 export function submissionKey(
 	endpoint: Endpoint,
 	body: RequestFields,
 	destination: ResultDestination,
 	dedupeValue: string,
+	reference = '',
 ): string {
 	if (dedupeValue !== '') return `${endpoint}:${digest(`value ${dedupeValue}`)}`;
 	const { webhook: _where, ...task } = body;
 	const request = JSON.stringify(task, (_key, value: unknown) =>
 		isUploadFile(value) ? { file: digest(value.data), size: value.data.length, type: value.mimeType } : value,
 	);
-	return `${endpoint}:${digest(`${destinationKey(destination)}\n${request}`)}`;
+	const referenceLine = reference === '' ? '' : `\nreference ${JSON.stringify(reference)}`;
+	return `${endpoint}:${digest(`${destinationKey(destination)}${referenceLine}\n${request}`)}`;
 }

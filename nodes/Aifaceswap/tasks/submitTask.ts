@@ -7,15 +7,17 @@ import type { RequestFields } from '../inputs/requestBody';
 import { encodeBody } from '../inputs/requestBody';
 import { asNodeError } from '../output/itemErrors';
 import { requireWithinBudget } from '../pricing/budget';
+import { roundCredits } from '../pricing/credits';
 import type { Claim } from '../submissions/claim';
 import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ClaimWindow } from '../submissions/claimWindow';
 import type { ResultDestination } from '../submissions/submissionKey';
 import { submissionKey } from '../submissions/submissionKey';
 import type { ApiClient, Endpoint, RequestResult } from '../transport';
+import { readReference, withReference } from './reference';
 
-/** Result Mode (`resultMode`): one value per run. */
-export type ResultMode = 'submit' | 'wait';
+/** Result Mode (`resultMode`): one value per run. Estimate Only prices the items and sends nothing. */
+export type ResultMode = 'submit' | 'wait' | 'estimate';
 
 /** What a task needs of its run: the API client, the result mode, and the claim window of a batch. */
 export interface TaskRun {
@@ -58,10 +60,6 @@ function alreadySubmittedNotice(taskId: string | undefined): string {
 		: `Not sent (or charged) again: this node's submission record holds the same request from the last 24 to 48 hours, sent by another execution or an earlier run. That request was sent then, or its run stopped right before sending it; your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
 }
 
-function resultDestination(resultMode: ResultMode, callbackUrl: string | undefined): ResultDestination {
-	if (resultMode === 'wait') return { kind: 'wait' };
-	return callbackUrl === undefined ? { kind: 'none' } : { kind: 'callback', url: callbackUrl };
-}
 
 /** Value to Dedupe On as text ('' when not set); numbers and other values by their text. */
 function dedupeValueOf(value: unknown): string {
@@ -69,29 +67,35 @@ function dedupeValueOf(value: unknown): string {
 	return (typeof value === 'string' ? value : JSON.stringify(value)).trim();
 }
 
+/** Where the result goes and the URL sent as `webhook` (Reference added to the Callback URL as `ref`). */
+interface Delivery {
+	destination: ResultDestination;
+	webhook?: string;
+	reference: string;
+}
+
 /**
- * The URL aifaceswap calls back (sent as `webhook`): the Callback URL (`webhookUrl`) in Submit
- * Only, this execution's resume URL in Wait for Result.
+ * Where the item's result goes: nowhere, the Callback URL (`webhookUrl`) with the Reference, or
+ * in Wait for Result this execution's resume URL (the Reference stays on the item, not in n8n's URL).
  */
-async function callbackUrl(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode, api: ApiClient): Promise<string | undefined> {
+async function delivery(ctx: IExecuteFunctions, itemIndex: number, resultMode: ResultMode, api: ApiClient): Promise<Delivery> {
+	const reference = readReference(ctx, itemIndex);
 	if (resultMode === 'wait') {
 		const resumeUrl = ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) as string;
 		await requireReachableByApi(ctx, itemIndex, api, { ...PARAMETERS.resultMode, label: `${PARAMETERS.resultMode.label} "Wait for Result"` }, resumeUrl, { kind: 'resume' });
-		return resumeUrl;
+		return { destination: { kind: 'wait' }, webhook: resumeUrl, reference };
 	}
 	const entered = ctx.getNodeParameter(PARAMETERS.callbackUrl.name, itemIndex, '') as string;
-	if (entered.trim() === '') return undefined;
-	return await requirePublicHttpUrl(ctx, itemIndex, api, PARAMETERS.callbackUrl, entered, { kind: 'callback' });
-}
-
-function roundCredits(credits: number): number {
-	return Math.round(credits * 100) / 100;
+	if (entered.trim() === '') return { destination: { kind: 'none' }, reference };
+	const url = await requirePublicHttpUrl(ctx, itemIndex, api, PARAMETERS.callbackUrl, entered, { kind: 'callback' });
+	return { destination: { kind: 'callback', url }, webhook: withReference(ctx, itemIndex, url, reference), reference };
 }
 
 /** A task's output, the same fields in both result modes (Wait for Result adds the result when it comes). */
-function taskOutput(task: Task, taskId: string, credits: number, alreadySubmitted: boolean): IDataObject {
+function taskOutput(task: Task, delivered: Delivery, taskId: string, credits: number, alreadySubmitted: boolean): IDataObject {
 	return {
 		taskId,
+		reference: delivered.reference,
 		credits,
 		estimatedCredits: roundCredits(task.estimatedCredits),
 		...task.output,
@@ -101,8 +105,24 @@ function taskOutput(task: Task, taskId: string, credits: number, alreadySubmitte
 }
 
 /**
- * Sends a task (one that calls back) after the last checks (budget, callback URL, submission record) and outputs
- * `taskId`, `credits` (what the API charged), `estimatedCredits`, `type` and `alreadySubmitted`.
+ * The checks of an item that need no request, as every result mode makes them before anything is
+ * sent (Estimate Only too): Max Credits, the Callback URL or resume URL, and Reference.
+ */
+export async function checkTask(ctx: IExecuteFunctions, itemIndex: number, run: TaskRun, task: Task): Promise<{ options: TaskOptions; delivered: Delivery }> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as TaskOptions;
+	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits);
+	return { options, delivered: await delivery(ctx, itemIndex, run.resultMode, run.api) };
+}
+
+/** Estimate Only's output of a checked task: its price, and whether Max Credits per Run would refuse it; nothing sent or recorded. */
+export function estimateOutput(task: Task, overRunCap: boolean): IDataObject {
+	return { estimatedCredits: roundCredits(task.estimatedCredits), ...task.output, overRunCap };
+}
+
+/**
+ * Sends a task (one that calls back) after the last checks (budget, callback URL, reference,
+ * submission record) and outputs `taskId`, `reference`, `credits` (what the API charged),
+ * `estimatedCredits`, `type` and `alreadySubmitted`.
  */
 export async function submitTask(
 	ctx: IExecuteFunctions,
@@ -110,25 +130,23 @@ export async function submitTask(
 	run: TaskRun,
 	task: Task,
 ): Promise<INodeExecutionData> {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as TaskOptions;
+	const { options, delivered } = await checkTask(ctx, itemIndex, run, task);
 	const { skipAlreadySubmitted = true, dedupeValue } = options;
-	requireWithinBudget(ctx, itemIndex, roundCredits(task.estimatedCredits), options.maxCredits);
-	const callback = await callbackUrl(ctx, itemIndex, run.resultMode, run.api);
 
-	if (!skipAlreadySubmitted) return await sendTask(ctx, itemIndex, run.api, task, callback);
+	if (!skipAlreadySubmitted) return await sendTask(ctx, itemIndex, run.api, task, delivered);
 
-	const key = submissionKey(task.endpoint, task.fields, resultDestination(run.resultMode, callback), dedupeValueOf(dedupeValue));
+	const key = submissionKey(task.endpoint, task.fields, delivered.destination, dedupeValueOf(dedupeValue), delivered.reference);
 	const place = await run.claimWindow?.enter();
 	const leaveClaimWindow = () => place?.leave();
 	try {
 		const claim = await claimSubmission(ctx, itemIndex, key);
 		place?.claimed();
 		if (isAlreadySubmitted(claim)) {
-			const json = taskOutput(task, claim.taskId ?? '', 0, true);
+			const json = taskOutput(task, delivered, claim.taskId ?? '', 0, true);
 			json.notice = alreadySubmittedNotice(claim.taskId);
 			return { json };
 		}
-		return await sendTask(ctx, itemIndex, run.api, task, callback, claim, leaveClaimWindow);
+		return await sendTask(ctx, itemIndex, run.api, task, delivered, claim, leaveClaimWindow);
 	} finally {
 		leaveClaimWindow();
 	}
@@ -140,13 +158,13 @@ async function sendTask(
 	itemIndex: number,
 	api: ApiClient,
 	task: Task,
-	callback: string | undefined,
+	delivered: Delivery,
 	claim?: Claim,
 	slotTaken?: () => void,
 ): Promise<INodeExecutionData> {
 	let result: RequestResult;
 	try {
-		result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: callback }), itemIndex, slotTaken);
+		result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: delivered.webhook }), itemIndex, slotTaken);
 	} catch (error) {
 		// Not a failure the transport could describe: whether the request left is not known.
 		claim?.mayExist();
@@ -176,5 +194,5 @@ async function sendTask(
 	}
 	claim?.sent(taskId);
 	const credits = typeof data.points === 'number' ? data.points : Number(data.points ?? 0) || 0;
-	return { json: taskOutput(task, taskId, credits, false) };
+	return { json: taskOutput(task, delivered, taskId, credits, false) };
 }

@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ImageParameters } from '../../inputs/images';
 import { readImage } from '../../inputs/images';
 import { PARAMETERS } from '../../inputs/parameters';
 import { PRICES } from '../../pricing/credits';
-import { submitTask } from '../../tasks/submitTask';
+import type { Task } from '../../tasks/submitTask';
 import { imageInputFields, resultFields } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
+import { submitting } from '../operation';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 export const declaration = {
@@ -55,8 +56,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
-	return await submitTask(this, itemIndex, run, {
+/** The item's task, checked and priced; `execute` submits it. */
+export async function task(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<Task> {
+	return {
 		endpoint: declaration.endpoint,
 		fields: {
 			source_image: await readImage(this, itemIndex, run.api, sourceImage),
@@ -64,5 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		},
 		estimatedCredits: declaration.price,
 		callbackType: declaration.callbackType,
-	});
+	};
 }
+
+export const execute = submitting(task);

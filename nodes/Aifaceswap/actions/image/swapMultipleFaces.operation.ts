@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { named, PARAMETERS } from '../../inputs/parameters';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { asNumber, invalidParameter } from '../../inputs/validation';
 import { PRICES } from '../../pricing/credits';
-import { submitTask } from '../../tasks/submitTask';
+import type { Task } from '../../tasks/submitTask';
 import { PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
+import { submitting } from '../operation';
 import { notForModelsFields } from '../tool.descriptions';
 
 export const declaration = {
@@ -78,7 +79,8 @@ interface FaceEntry {
 	faceImageUrl?: string;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+/** The item's task, checked and priced; `execute` submits it. */
+export async function task(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<Task> {
 	const sourceImage = await requirePublicHttpUrl(
 		this,
 		itemIndex,
@@ -114,10 +116,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 			),
 		);
 	}
-	return await submitTask(this, itemIndex, run, {
+	return {
 		endpoint: declaration.endpoint,
 		fields: { source_image: sourceImage, face_image: faceImages, index: indexes },
 		estimatedCredits: declaration.price,
 		callbackType: declaration.callbackType,
-	});
+	};
 }
+
+export const execute = submitting(task);

@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PARAMETERS } from '../../inputs/parameters';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { PRICES } from '../../pricing/credits';
-import { submitTask } from '../../tasks/submitTask';
+import type { Task } from '../../tasks/submitTask';
 import { readVideoSettings, videoDuration } from '../../video/videoSettings';
 import { durationFields, enhanceField, resultFields, urlField } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
+import { submitting } from '../operation';
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.descriptions';
 
 export const declaration = {
@@ -46,7 +47,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+/** The item's task, checked and priced; `execute` submits it. */
+export async function task(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<Task> {
 	const video = await readVideoSettings(this, itemIndex, run.api);
 	const { sourceVideo, enhance } = video;
 	const faceImage = await requirePublicHttpUrl(
@@ -57,11 +59,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		this.getNodeParameter(PARAMETERS.faceImageUrl.name, itemIndex),
 	);
 	const duration = await videoDuration(this, itemIndex, video);
-	return await submitTask(this, itemIndex, run, {
+	return {
 		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, face_image: faceImage, duration, enhance },
 		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance }),
 		callbackType: declaration.callbackType,
 		output: { duration },
-	});
+	};
 }
+
+export const execute = submitting(task);

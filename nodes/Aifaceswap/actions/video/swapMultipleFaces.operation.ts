@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { named, PARAMETERS } from '../../inputs/parameters';
@@ -6,10 +6,11 @@ import { readBase64Image } from '../../inputs/images';
 import { requirePublicHttpUrl } from '../../inputs/publicUrl';
 import { invalidParameter } from '../../inputs/validation';
 import { PRICES } from '../../pricing/credits';
-import { submitTask } from '../../tasks/submitTask';
+import type { Task } from '../../tasks/submitTask';
 import { readVideoSettings, videoDuration } from '../../video/videoSettings';
 import { durationFields, enhanceField, PUBLIC_URL_HINT, resultFields, urlField } from '../common.descriptions';
 import type { OperationDeclaration, Run } from '../operation';
+import { submitting } from '../operation';
 import { notForModelsFields } from '../tool.descriptions';
 
 const MAX_REFERENCES = 3;
@@ -106,7 +107,8 @@ interface ReferenceEntry {
 	faceImageUrl?: string;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<INodeExecutionData> {
+/** The item's task, checked and priced; `execute` submits it. */
+export async function task(this: IExecuteFunctions, itemIndex: number, run: Run): Promise<Task> {
 	const video = await readVideoSettings(this, itemIndex, run.api);
 	const { sourceVideo, enhance } = video;
 	const { reference: entries = [] } = this.getNodeParameter('references', itemIndex, {}) as {
@@ -149,11 +151,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		refInfo.push({ face_ref: faceRef, face_url: faceUrl });
 	}
 	const duration = await videoDuration(this, itemIndex, video);
-	return await submitTask(this, itemIndex, run, {
+	return {
 		endpoint: declaration.endpoint,
 		fields: { source_video: sourceVideo, ref_info: refInfo, duration, enhance },
 		estimatedCredits: declaration.price.credits({ durationSeconds: duration, enhance, faceCount: refInfo.length }),
 		callbackType: declaration.callbackType,
 		output: { duration },
-	});
+	};
 }
+
+export const execute = submitting(task);
