@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import type { Execution, WorkflowFile } from './n8n-server';
-import { N8nServer, nodeOutput } from './n8n-server';
+import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 import type { CredentialRef } from './workflows';
 
 const api = new MockAifaceswapApi();
@@ -53,8 +53,11 @@ afterAll(async () => {
 	await api.stop();
 });
 
-/** An example as a user imports it: credential and table chosen, placeholders filled, `edit` applied. */
-function load(file: string, edit: (workflow: WorkflowFile) => void = () => undefined): WorkflowFile {
+/**
+ * An example as a user imports it: credential and table chosen, placeholders filled, `edit` applied;
+ * its manual trigger becomes a webhook unless `manual`.
+ */
+function load(file: string, edit: (workflow: WorkflowFile) => void = () => undefined, manual = false): WorkflowFile {
 	const results = JSON.parse(fs.readFileSync(path.join(examplesDir, RESULTS), 'utf8')) as WorkflowFile;
 	const triggerId = results.nodes.find((node) => node.webhookId)!.webhookId!;
 	const text = fs
@@ -64,7 +67,7 @@ function load(file: string, edit: (workflow: WorkflowFile) => void = () => undef
 	const workflow = JSON.parse(text) as WorkflowFile;
 	for (const node of workflow.nodes) {
 		if (node.credentials?.aifaceswapApi) node.credentials.aifaceswapApi = credential;
-		if (node.type === 'n8n-nodes-base.manualTrigger') {
+		if (node.type === 'n8n-nodes-base.manualTrigger' && !manual) {
 			Object.assign(node, {
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
@@ -185,4 +188,22 @@ test('a cap below the total: the estimate shows which rows it refuses, and only 
 
 	await callBack(before + 7);
 	expect((await rows('capped')).map((row) => row.status)).toEqual([...Array(7).fill('done'), ...Array(13).fill(null)]);
+}, 300_000);
+
+test("Execute step on Estimated Total, as the sticky note says: every empty row priced, nothing sent", async () => {
+	const empty = (await rows('capped')).filter((row) => row.status === null);
+	expect(empty).toHaveLength(13);
+	const { id } = await n8n.importWorkflow(load(SUBMIT, undefined, true));
+	// what the editor sends for Execute step (n8n 1.x sends the workflow and the node's name)
+	const step = N8N_VERSION.startsWith('1.')
+		? { workflowData: await n8n.rest('GET', `/rest/workflows/${id}`), destinationNode: 'Estimated Total' }
+		: { destinationNode: { nodeName: 'Estimated Total', mode: 'inclusive' } };
+	await n8n.rest('POST', `/rest/workflows/${id}/run`, step);
+	const execution = await n8n.waitForExecution(id);
+	expect(execution.status).toBe('success');
+	expect(nodeOutput(execution, 'Estimated Total').map((item) => item.json)).toEqual([
+		{ overRunCap: false, sum_estimatedCredits: 13 * PRICE, count_estimatedCredits: 13 },
+	]);
+	expect(execution.data.resultData.runData['Swap Every Row']).toBeUndefined();
+	expect(api.requests).toHaveLength(0);
 }, 300_000);
