@@ -112,9 +112,16 @@ function refsByTask(): Map<string, string> {
 	return new Map(api.tasks.map((task) => [task.taskId, new URL(task.webhook!).searchParams.get('ref')!]));
 }
 
-/** Sends every task's callback, as aifaceswap does, and waits for the results workflow to have run `total` times. */
-async function callBack(total: number): Promise<void> {
-	for (const task of api.tasks) expect((await api.sendCallback(task.webhook!, api.callbackBody(task))).status).toBe(200);
+/** The ID of the task sent for a row. */
+function taskOf(row: Row): string {
+	return [...refsByTask()].find(([, ref]) => ref === String(row.id))![0];
+}
+
+/** Sends every task's callback as aifaceswap does (failed for `failed`), and waits for the results workflow to have run `total` times. */
+async function callBack(total: number, failed = ''): Promise<void> {
+	for (const task of api.tasks) {
+		expect((await api.sendCallback(task.webhook!, api.callbackBody(task, task.taskId === failed ? 0 : 1))).status).toBe(200);
+	}
 	await n8n.waitForExecution(resultsWorkflowId, { count: total });
 }
 
@@ -157,8 +164,7 @@ test('20 rows: priced, submitted once each with the row id as reference, each re
 	await callBack(20);
 	expect(await writes()).toEqual(table.map((row) => row.id));
 	for (const row of await rows('batch')) {
-		const taskId = [...refs].find(([, ref]) => ref === String(row.id))![0];
-		expect(row).toMatchObject({ status: 'done', resultUrl: api.resultUrl(taskId) });
+		expect(row).toMatchObject({ status: 'done', resultUrl: api.resultUrl(taskOf(row)) });
 	}
 
 	// once the results are in, the rows are no longer empty: nothing is read, nothing sent
@@ -166,7 +172,7 @@ test('20 rows: priced, submitted once each with the row id as reference, each re
 	expect(api.apiRequests()).toHaveLength(20);
 }, 300_000);
 
-test('a cap below the total: the estimate shows which rows it refuses, and only the rows within it are sent', async () => {
+test('a cap below the total: the estimate shows which rows it refuses, only the rows within it are sent; a failed task marks its row failed', async () => {
 	const cap = 7 * PRICE + 1;
 	const setCap = (workflow: WorkflowFile) => {
 		for (const node of workflow.nodes.filter((n) => n.type === 'n8n-nodes-aifaceswap.aifaceswap')) (node.parameters.options as IDataObject).maxCreditsPerRun = cap;
@@ -186,8 +192,13 @@ test('a cap below the total: the estimate shows which rows it refuses, and only 
 	const output = nodeOutput(execution, 'Swap Every Row');
 	expect(output.slice(7).every((item) => String(item.json.error).includes('Max Credits per Run'))).toBe(true);
 
-	await callBack(before + 7);
-	expect((await rows('capped')).map((row) => row.status)).toEqual([...Array(7).fill('done'), ...Array(13).fill(null)]);
+	// the task of the seventh row fails
+	await callBack(before + 7, taskOf(table[6]));
+	expect((await rows('capped')).map((row) => [row.status, row.resultUrl])).toEqual([
+		...table.slice(0, 6).map((row) => ['done', api.resultUrl(taskOf(row))]),
+		['failed', ''],
+		...Array(13).fill([null, null]),
+	]);
 }, 300_000);
 
 test("Execute step on Estimated Total, as the sticky note says: every empty row priced, nothing sent", async () => {
