@@ -135,6 +135,12 @@ describe('Output: the fields of real runs', () => {
 		expect(await keysOf(videoSwap)).toEqual(fieldsIn('swaps', 'video swaps'));
 	});
 
+	test('Estimate Only, an image swap and a video swap', async () => {
+		expect(await keysOf({ ...imageSwap, resultMode: 'estimate' })).toEqual(fieldsIn('Estimate Only'));
+		const videoEstimate = { resource: 'video', operation: 'swapFace', sourceVideoUrl: `${SOURCE_URL}.mp4`, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 3, resultMode: 'estimate' };
+		expect(await keysOf(videoEstimate)).toEqual(fieldsIn('Estimate Only', 'video swaps'));
+	});
+
 	test('an Extract', async () => {
 		expect(await keysOf({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL })).toEqual(fieldsIn('Extract'));
 	});

@@ -49,6 +49,7 @@ test.each([
 	['a Callback URL', { webhookUrl: 'https://n8n.example.com/webhook/abc/task_callback' }],
 	['a Callback URL from an expression', { webhookUrl: '={{ $json.callback }}' }],
 	['Wait for Result', { resultMode: 'wait' }],
+	['Estimate Only', { resultMode: 'estimate' }],
 ])('with %s: not shown', (_name, set) => {
 	expect(shownHints({ resource: 'image', operation: 'swapFace', ...set })).toEqual([]);
 });

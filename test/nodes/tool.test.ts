@@ -61,6 +61,15 @@ test.each([
 	expect(notice?.displayOptions?.show?.['@tool']).toEqual([true]);
 });
 
+test('Estimate Only is not offered to the tool: the tool has no Result Mode, and a saved one is not kept', () => {
+	for (const resultMode of ['estimate', 'wait']) {
+		const tool = parametersOf(true, { resource: 'image', operation: 'swapFace', resultMode });
+		expect(tool.resultMode).toBeUndefined();
+		expect(parametersOf(false, { resource: 'image', operation: 'swapFace', resultMode }).resultMode).toBe(resultMode);
+	}
+	for (const text of Object.values(TOOL_DESCRIPTIONS)) expect(text).not.toMatch(/estimate only/i);
+});
+
 test('Max Credits: a budget per call in the tool, shown in its options; no limit on the node', () => {
 	const swap = { resource: 'video', operation: 'swapFace' };
 	expect(parametersOf(true, swap).options).toEqual({ maxCredits: TOOL_MAX_CREDITS });
