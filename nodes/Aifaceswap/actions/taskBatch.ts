@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../output/itemErrors';
 import { roundCredits } from '../pricing/credits';
-import type { CapDecision } from '../pricing/runCap';
-import { commitCap, decideCap, overCapError, readMaxCreditsPerRun, refusedItemError } from '../pricing/runCap';
+import type { CapDecision } from '../tasks/runCap';
+import { commitCap, decideCap, overCapError, readMaxCreditsPerRun, refusedItemError } from '../tasks/runCap';
 import type { Task } from '../tasks/submitTask';
 import { checkTask, estimateOutput, submitTask } from '../tasks/submitTask';
 import { ApiClient } from '../transport';

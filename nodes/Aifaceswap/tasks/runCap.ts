@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PARAMETERS } from '../inputs/parameters';
-import { roundCredits } from './credits';
+import { roundCredits } from '../pricing/credits';
 
 /**
  * What this node has counted against Max Credits per Run in this execution, kept in n8n's
