@@ -73,9 +73,11 @@ describe.each(nodes.filter(({ node }) => PROPERTIES[node.type]).map(({ file, nod
 	});
 });
 
-test('every Callback URL is example 2\'s trigger URL with its token', () => {
-	const trigger = nodes.find(({ node }) => node.type === 'n8n-nodes-aifaceswap.aifaceswapTrigger')!.node;
-	const token = (trigger.parameters.options as { secretToken: string }).secretToken;
+test('every Callback URL is a trigger example\'s URL (example 2, or 9b for 9a) with its token, the same in every trigger example', () => {
+	const triggers = nodes.filter(({ node }) => node.type === 'n8n-nodes-aifaceswap.aifaceswapTrigger');
+	const tokens = new Set(triggers.map(({ node }) => (node.parameters.options as { secretToken: string }).secretToken));
+	expect(tokens.size).toBe(1);
+	const [token] = tokens;
 	expect(token).toBeTruthy();
 	const callbackUrls = nodes.filter(({ node }) => node.parameters.webhookUrl !== undefined);
 	expect(callbackUrls.length).toBeGreaterThanOrEqual(4);

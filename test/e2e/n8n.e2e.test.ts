@@ -722,8 +722,8 @@ describe('the example workflows', () => {
 		return workflow;
 	}
 
-	test('there are eight and every one imports', async () => {
-		expect(files).toHaveLength(8);
+	test('there are ten and every one imports', async () => {
+		expect(files).toHaveLength(10);
 		for (const file of files) {
 			const { id } = await n8n.importWorkflow(load(file, false));
 			const stored = await n8n.rest<{ nodes: unknown[] }>('GET', `/rest/workflows/${id}`);
