@@ -4,7 +4,7 @@
  * a new operation or a new price needs no test edited; test/api/facts.test.ts alone holds the
  * declarations to the API documentation.
  */
-import type { AifaceswapMap } from '../../nodes/Aifaceswap/actions/node.type';
+import type { AifaceswapDeclaration, AifaceswapMap } from '../../nodes/Aifaceswap/actions/node.type';
 import type { OperationDeclaration, OperationModule } from '../../nodes/Aifaceswap/actions/operation';
 import { hasResultMode } from '../../nodes/Aifaceswap/actions/operation';
 import { REGISTRY } from '../../nodes/Aifaceswap/actions/router';
@@ -12,6 +12,9 @@ import type { VideoPriceInputs } from '../../nodes/Aifaceswap/pricing/credits';
 import { creditsOf } from '../../nodes/Aifaceswap/pricing/credits';
 
 export type Resource = keyof AifaceswapMap;
+
+/** A declared endpoint. */
+export type EndpointName = AifaceswapDeclaration['endpoint'];
 
 /** One registered operation: where it is, its editor label ("Image > Swap Face") and its module. */
 export interface Declared {
@@ -50,8 +53,8 @@ export function declarationOf<R extends Resource>(resource: R, operation: Aiface
 }
 
 /** The endpoint an operation POSTs to. */
-export function endpointOf<R extends Resource>(resource: R, operation: AifaceswapMap[R]): string {
-	return declarationOf(resource, operation).endpoint;
+export function endpointOf<R extends Resource>(resource: R, operation: AifaceswapMap[R]): EndpointName {
+	return declarationOf(resource, operation).endpoint as EndpointName;
 }
 
 /** The callback `type` of an operation's tasks. */
