@@ -6,6 +6,7 @@
  * declarations (test/support/operations.ts), so this is the one test that spells them out.
  */
 import { API_PATH } from '../../nodes/Aifaceswap/transport';
+import { CHECK_ENDPOINT } from '../../nodes/Aifaceswap/transport/credentialTest';
 import { creditsOf } from '../../nodes/Aifaceswap/pricing/credits';
 import { callbackTypeNames } from '../../nodes/Aifaceswap/actions/router';
 import { UNKNOWN_TYPE_NAME } from '../../nodes/shared/callback';
@@ -45,4 +46,10 @@ describe.each(API_FACTS.map((fact) => [fact.section, fact] as const))('%s', (_, 
 		const priced = TASKS.map((task) => creditsOf(declaration.price, { durationSeconds: task.seconds, enhance: task.enhance, faceCount: task.faces }));
 		expect(priced).toEqual(TASKS.map((task) => fact.credits(task)));
 	});
+});
+
+test('the credential test posts to a documented endpoint that creates no task', () => {
+	const checked = API_FACTS.find(({ endpoint }) => endpoint === CHECK_ENDPOINT);
+	expect(checked).toMatchObject({ endpoint: 'extract_face' });
+	expect(checked?.fields).not.toContain('webhook');
 });

@@ -10,6 +10,8 @@ import { hasResultMode } from '../../nodes/Aifaceswap/actions/operation';
 import { REGISTRY } from '../../nodes/Aifaceswap/actions/router';
 import type { VideoPriceInputs } from '../../nodes/Aifaceswap/pricing/credits';
 import { creditsOf } from '../../nodes/Aifaceswap/pricing/credits';
+import { API_PATH } from '../../nodes/Aifaceswap/transport';
+import { CHECK_ENDPOINT } from '../../nodes/Aifaceswap/transport/credentialTest';
 
 export type Resource = keyof AifaceswapMap;
 
@@ -68,3 +70,11 @@ export function callbackTypeOf<R extends Resource>(resource: R, operation: Aifac
 export function creditsFor<R extends Resource>(resource: R, operation: AifaceswapMap[R], inputs?: Partial<VideoPriceInputs>): number {
 	return creditsOf(declarationOf(resource, operation).price, { durationSeconds: 0, enhance: 0, ...inputs });
 }
+
+/** The path an operation POSTs to. */
+export function pathOf<R extends Resource>(resource: R, operation: AifaceswapMap[R]): string {
+	return `${API_PATH}${endpointOf(resource, operation)}`;
+}
+
+/** The path the credential test POSTs to (an endpoint that creates no task). */
+export const CREDENTIAL_CHECK_PATH = `${API_PATH}${CHECK_ENDPOINT}`;
