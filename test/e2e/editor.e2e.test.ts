@@ -13,6 +13,7 @@ import { chromium, selectors } from 'playwright-core';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { DECLARED, endpointOf } from '../support/operations';
 import { N8nServer, OWNER } from './n8n-server';
 
 const api = new MockAifaceswapApi();
@@ -107,7 +108,7 @@ describe('the node panel', () => {
 		await expect(panelItem('Aifaceswap').count()).resolves.toBe(1);
 	});
 
-	test.each(['aifaceswap', 'face swap', 'swap face'])('"What happens next?" finds the node by "%s", with its six actions and the trigger', async (query) => {
+	test.each(['aifaceswap', 'face swap', 'swap face'])('"What happens next?" finds the node by "%s", with every action and the trigger', async (query) => {
 		await openWhatHappensNext();
 		await search(query);
 		await shot(`2-next-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
@@ -115,7 +116,7 @@ describe('the node panel', () => {
 		await nodePanel().getByText(/Actions \(\d+\)/).waitFor({ state: 'visible' });
 		const details = await text(nodePanel());
 		await shot('3-next-panel-actions', nodePanel());
-		expect(details).toContain('Actions (6)');
+		expect(details).toContain(`Actions (${DECLARED.length})`);
 		expect(details).toMatch(/Triggers \(\d\)/);
 		// The package's one entry shows the trigger's description: it must fit the actions too.
 		expect(details).toContain('Face swaps with aifaceswap.io');
@@ -197,7 +198,7 @@ describe('a first swap, from the node panel to the output', () => {
 		expect(shown).toContain(api.tasks[0].taskId);
 		// Submit Only without a Callback URL: the node's hint in the output panel says where the result goes
 		expect(shown).toContain('Submit Only without a Callback URL: aifaceswap shows the result in your aifaceswap.io account only');
-		const [request] = api.apiRequests('faceswap');
+		const [request] = api.apiRequests(endpointOf('image', 'swapFace'));
 		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL });
 	});
 

@@ -78,3 +78,9 @@ export function pathOf<R extends Resource>(resource: R, operation: AifaceswapMap
 
 /** The path the credential test POSTs to (an endpoint that creates no task). */
 export const CREDENTIAL_CHECK_PATH = `${API_PATH}${CHECK_ENDPOINT}`;
+
+/** What a swap's output says it cost, and its callback type: `credits` (as the mock charges), `estimatedCredits`, `type`. */
+export function charged<R extends Resource>(resource: R, operation: AifaceswapMap[R], inputs?: Partial<VideoPriceInputs>) {
+	const credits = creditsFor(resource, operation, inputs);
+	return { credits, estimatedCredits: credits, type: callbackTypeOf(resource, operation) };
+}
