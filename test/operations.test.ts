@@ -19,7 +19,7 @@ import { hasResultMode, resourceDescription } from '../nodes/Aifaceswap/actions/
 import type { OperationRegistry } from '../nodes/Aifaceswap/actions/router';
 import { callbackTypeNames, findOperation, operationsWithResultMode, REGISTRY } from '../nodes/Aifaceswap/actions/router';
 import { TOOL_DESCRIPTIONS, toolDescriptionField } from '../nodes/Aifaceswap/actions/tool.descriptions';
-import type { Price } from '../nodes/Aifaceswap/pricing/credits';
+import type { Price, PriceRule } from '../nodes/Aifaceswap/pricing/credits';
 import { PRICES, priceText } from '../nodes/Aifaceswap/pricing/credits';
 import { callbackTypes, MOCK_ENDPOINTS } from './mock-api/server';
 import { DECLARED } from './support/operations';
@@ -161,6 +161,29 @@ describe('prices: every text that names one agrees with the price table', () => 
 			const field = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
 			const option = field?.options?.find((o) => 'value' in o && o.value === operation);
 			expect(option && 'description' in option && option.description).toMatch(new RegExp(`\\(${priceText(price).replace(/[()+]/g, '\\$&')}\\)$`));
+		},
+	);
+
+	/** What a rule's text says a second costs, by enhance level and faces: its numbers, or its formula worked out. */
+	function textSays(text: string, enhance: number, faces: number): number | undefined {
+		const words = text.replace(/ credits? a second.*$/, '');
+		if (/faces|enhance/.test(words)) {
+			const formula = words.replace(/\bfaces\b/g, String(faces)).replace(/\benhance\b/g, String(enhance)).replace(/\bx\b/g, '*');
+			if (!/^[\d\s+*()]+$/.test(formula)) return undefined;
+			return Function(`return ${formula}`)() as number;
+		}
+		return Number([...words.matchAll(/\d+(?:\.\d+)?/g)][enhance]?.[0]);
+	}
+
+	test.each(DECLARED.filter(({ declaration }) => typeof declaration.price !== 'number').map((d) => [d.label, d.declaration.price as PriceRule] as const))(
+		'%s: its price text says what its rule charges',
+		(_label, price) => {
+			for (const enhance of [0, 1, 2]) {
+				for (const faces of [1, 2, 3]) {
+					const rule = price.credits({ durationSeconds: 1, enhance, faceCount: faces });
+					expect({ text: price.text, enhance, faces, costs: textSays(price.text, enhance, faces) }).toEqual({ text: price.text, enhance, faces, costs: rule });
+				}
+			}
 		},
 	);
 

@@ -20,6 +20,7 @@ import { priceText, TOOL_MAX_CREDITS } from '../nodes/Aifaceswap/pricing/credits
 import { FACE_URL, SOURCE_URL } from './support/fixtures';
 import { useMockApi } from './support/mock';
 import { runAifaceswap } from './support/n8n';
+import { creditsFor } from './support/operations';
 
 const readme = readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
 
@@ -57,6 +58,11 @@ function defaultText(value: unknown): string {
 
 test('Operations: every operation with its price-list credits, in the editor\'s order', () => {
 	expect(table('Resource')).toEqual(operations.map(({ resource, declaration }) => [resource, declaration.option.name, priceText(declaration.price)]));
+});
+
+test('a charge the README names outside the Operations table is the price of the operation its Quick start runs (Image > Swap Face)', () => {
+	const charges = [...readme.matchAll(/\((\d+) credits? (?:are|is) charged\)/g)].map((match) => Number(match[1]));
+	expect(charges.filter((credits) => credits !== creditsFor('image', 'swapFace'))).toEqual([]);
 });
 
 describe('Parameters', () => {

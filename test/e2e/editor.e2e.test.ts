@@ -13,7 +13,7 @@ import { chromium, selectors } from 'playwright-core';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
-import { DECLARED, endpointOf } from '../support/operations';
+import { CREDENTIAL_CHECK_PATH, DECLARED, endpointOf } from '../support/operations';
 import { N8nServer, OWNER } from './n8n-server';
 
 const api = new MockAifaceswapApi();
@@ -163,7 +163,7 @@ describe('a first swap, from the node panel to the output', () => {
 		await shot('5b-credential-test-no-api-at-base-url', modal);
 		expect(await text(modal)).toContain(`${expected}, code 404: Not Found): check the Base URL.`);
 		expect(await text(modal)).not.toContain(MOCK_API_KEY);
-		expect(api.requests.map((r) => [r.path, r.status])).toEqual([['/api/api/aifaceswap/v1/extract_face', 404]]);
+		expect(api.requests.map((r) => [r.path, r.status])).toEqual([[`/api${CREDENTIAL_CHECK_PATH}`, 404]]);
 		expect(api.tasks).toHaveLength(0);
 	});
 
