@@ -172,7 +172,9 @@ describe('prices: every text that names one agrees with the price table', () => 
 			if (!/^[\d\s+*()]+$/.test(formula)) return undefined;
 			return Function(`return ${formula}`)() as number;
 		}
-		return Number([...words.matchAll(/\d+(?:\.\d+)?/g)][enhance]?.[0]);
+		// one number: every enhance level; several: one per enhance level
+		const numbers = [...words.matchAll(/\d+(?:\.\d+)?/g)].map((match) => Number(match[0]));
+		return numbers.length === 1 ? numbers[0] : numbers[enhance];
 	}
 
 	test.each(DECLARED.filter(({ declaration }) => typeof declaration.price !== 'number').map((d) => [d.label, d.declaration.price as PriceRule] as const))(
