@@ -143,12 +143,12 @@ describe('the budget per call', () => {
 		expect(api.requests).toHaveLength(0);
 	});
 
-	/** At each enhance level: the longest whole-second video within the budget is sent, half a second more is refused. */
+	/** At each enhance level: the longest whole-second video within the budget is sent, a second more is refused. */
 	const rows = [0, 1, 2].flatMap((enhance) => {
 		const within = Math.floor(TOOL_MAX_CREDITS / credits(1, enhance));
 		return [
 			[within, enhance, credits(within, enhance), true],
-			[within + 0.5, enhance, credits(within + 0.5, enhance), false],
+			[within + 1, enhance, credits(within + 1, enhance), false],
 		] as const;
 	});
 

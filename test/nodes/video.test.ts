@@ -12,10 +12,11 @@ const run = async (parameters: Record<string, unknown>, items?: Parameters<typeo
 
 describe('video: swapFace', () => {
 	test.each([
-		[0, 5, 10],
-		[1, 5, 20],
-		[2, 2.5, 15],
-	])('enhance %i for %f s: body, charged credits and estimate %i', async (enhance, duration, credits) => {
+		[0, 5],
+		[1, 5],
+		[2, 2.5],
+	])('enhance %i for %f s: body, charged credits and estimate by the price list', async (enhance, duration) => {
+		const credits = creditsFor('video', 'swapFace', { durationSeconds: duration, enhance });
 		const result = await run({
 			resource: 'video',
 			operation: 'swapFace',
