@@ -14,6 +14,7 @@ import { AifaceswapTrigger } from '../nodes/AifaceswapTrigger/AifaceswapTrigger.
 import { MOCK_API_KEY } from './mock-api/server';
 import { LoopbackServer } from './support/loopback-server';
 import { useMockApi } from './support/mock';
+import { CREDENTIAL_CHECK_PATH } from './support/operations';
 
 /**
  * n8n's lookup (CredentialsTester.getCredentialTestFunction): a declarative `test` on the
@@ -63,11 +64,11 @@ afterAll(async () => other.stop());
 const html = (title: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`;
 
 describe('the API answers', () => {
-	test('a good key passes, with one refused extract_face request and no task or credit', async () => {
+	test('a good key passes, with one refused request to the check endpoint and no task or credit', async () => {
 		const result = await testCredential({ apiKey: MOCK_API_KEY, baseUrl: api.url });
 		expect(result).toEqual({ status: 'OK', message: `The aifaceswap API at ${api.url} accepted the API key.` });
 		expect(api.requests).toHaveLength(1);
-		expect(api.requests[0]).toMatchObject({ method: 'POST', path: '/api/aifaceswap/v1/extract_face', body: {}, status: 400 });
+		expect(api.requests[0]).toMatchObject({ method: 'POST', path: CREDENTIAL_CHECK_PATH, body: {}, status: 400 });
 		expect(api.requests[0].headers.authorization).toBe(`Bearer ${MOCK_API_KEY}`);
 		expect(api.requests[0].headers['content-type']).toBe('application/json');
 		expect(api.tasks).toHaveLength(0);
@@ -75,7 +76,7 @@ describe('the API answers', () => {
 
 	test('a Base URL with a trailing slash is the same API', async () => {
 		expect(await testCredential({ apiKey: MOCK_API_KEY, baseUrl: `${api.url}/` })).toMatchObject({ status: 'OK' });
-		expect(api.requests[0].path).toBe('/api/aifaceswap/v1/extract_face');
+		expect(api.requests[0].path).toBe(CREDENTIAL_CHECK_PATH);
 	});
 
 	test("a wrong key fails with the API's reason, once (n8n does not repeat it)", async () => {
@@ -130,7 +131,7 @@ describe('answers that are not the API', () => {
 			status: 'Error',
 			message: `No aifaceswap API at ${api.url}/api/api/aifaceswap/v1/ (HTTP 404 Not Found, code 404: Not Found): check the Base URL. Set the Base URL to https://aifaceswap.io, or to a proxy that forwards to the aifaceswap API. It ends before /api/.`,
 		});
-		expect(api.requests.map((r) => [r.path, r.status])).toEqual([['/api/api/aifaceswap/v1/extract_face', 404]]);
+		expect(api.requests.map((r) => [r.path, r.status])).toEqual([[`/api${CREDENTIAL_CHECK_PATH}`, 404]]);
 	});
 
 	test("HTTP 404 from another server's HTML page fails the same way", async () => {
@@ -148,7 +149,7 @@ describe('answers that are not the API', () => {
 			status: 'Error',
 			message: `The server at ${other.url} answered HTTP ${status} ${status === 502 ? 'Bad Gateway' : 'Service Unavailable'} with an HTML page ("${title}"): the API, or a proxy in front of it, is failing, so the key could not be checked. Try again later, and check the Base URL if it persists.`,
 		});
-		expect(other.requests).toEqual([{ path: '/api/aifaceswap/v1/extract_face', authorization: `Bearer ${MOCK_API_KEY}` }]);
+		expect(other.requests).toEqual([{ path: CREDENTIAL_CHECK_PATH, authorization: `Bearer ${MOCK_API_KEY}` }]);
 	});
 
 	test('a page that is not JSON with HTTP 200 (another site) fails', async () => {
@@ -177,10 +178,10 @@ describe('answers that are not the API', () => {
 
 	test('a redirect fails and says where it goes', async () => {
 		// e.g. http:// to https://: the Base URL it implies is named
-		other.answer = { status: 301, headers: { Location: 'https://aifaceswap.io/api/aifaceswap/v1/extract_face' } };
+		other.answer = { status: 301, headers: { Location: `https://aifaceswap.io${CREDENTIAL_CHECK_PATH}` } };
 		expect(await testCredential({ apiKey: MOCK_API_KEY, baseUrl: other.url })).toEqual({
 			status: 'Error',
-			message: `The server at ${other.url} redirects the API's requests (HTTP 301 Moved Permanently to https://aifaceswap.io/api/aifaceswap/v1/extract_face) instead of answering them: set the Base URL to https://aifaceswap.io, if that is the aifaceswap API or a proxy to it.`,
+			message: `The server at ${other.url} redirects the API's requests (HTTP 301 Moved Permanently to https://aifaceswap.io${CREDENTIAL_CHECK_PATH}) instead of answering them: set the Base URL to https://aifaceswap.io, if that is the aifaceswap API or a proxy to it.`,
 		});
 		expect(other.requests).toHaveLength(1);
 		// a login page, relative to the server

@@ -12,6 +12,8 @@ import type { INodeParameters, INodeProperties, INodePropertyCollection, NodePar
 
 import { Aifaceswap } from '../nodes/Aifaceswap/Aifaceswap.node';
 import { AifaceswapTrigger } from '../nodes/AifaceswapTrigger/AifaceswapTrigger.node';
+import { DECLARED } from './support/operations';
+import { creditsOf, TOOL_MAX_CREDITS } from '../nodes/Aifaceswap/pricing/credits';
 
 interface ExampleNode {
 	name: string;
@@ -94,4 +96,33 @@ test.each(examples.map(({ file, workflow }) => [file, workflow]))('%s explains i
 	// n8n 2.x publishes a workflow; "Activate" is n8n 1.x's word, named only beside Publish.
 	expect(text.replace(/\(n8n 1\.x: \*\*Active\*\*\)|1\.x: \*\*Active\*\*/g, '')).not.toMatch(/\bActivat|\bActive\b/);
 	if (JSON.stringify(workflow).includes('n8n-nodes-aifaceswap.aifaceswap"')) expect(text).toContain('credential');
+});
+
+/** What an Aifaceswap node of an example costs by the price list, where its parameters fix it (not from an expression). */
+function estimateOf({ parameters }: ExampleNode): number | undefined {
+	const declared = DECLARED.find(({ resource, operation }) => resource === parameters.resource && operation === parameters.operation);
+	if (!declared) return undefined;
+	const { price } = declared.declaration;
+	if (typeof price === 'number') return price;
+	if (parameters.durationSource !== 'manual' || typeof parameters.duration !== 'number') return undefined;
+	const references = (parameters.references as { reference?: unknown[] } | undefined)?.reference;
+	return creditsOf(price, { durationSeconds: parameters.duration, enhance: Number(parameters.enhance ?? 0), faceCount: references?.length });
+}
+
+test.each(examples.map(({ file, workflow }) => [file, workflow]))('%s: the credits its note names are its nodes\' prices, and its Max Credits covers them', (_file, workflow) => {
+	const note = String(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote')?.parameters.content ?? '');
+	const aifaceswap = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-aifaceswap.aifaceswap') && !node.type.endsWith('Trigger'));
+	const estimates = aifaceswap.map(estimateOf).filter((credits) => credits !== undefined);
+	const named = [...note.matchAll(/\b(\d+(?:\.\d+)?) credits?\b/g)].map((match) => Number(match[1]));
+	expect({ named: named.filter((credits) => !estimates.includes(credits)), estimates }).toEqual({ named: [], estimates });
+	const maxCredits = [...note.matchAll(/Max Credits\*{0,2} (\d+)/g)].map((match) => Number(match[1]));
+	// Max Credits as set, or the AI Agent tool's default
+	const limitOf = (node: ExampleNode) => (node.parameters.options as { maxCredits?: number } | undefined)?.maxCredits ?? (node.type.endsWith('Tool') ? TOOL_MAX_CREDITS : undefined);
+	const set = aifaceswap.map(limitOf).filter((limit) => limit !== undefined);
+	expect(maxCredits.filter((limit) => !set.includes(limit))).toEqual([]);
+	for (const node of aifaceswap) {
+		const limit = limitOf(node);
+		const estimate = estimateOf(node);
+		if (limit && estimate !== undefined) expect({ node: node.name, covered: estimate <= limit }).toEqual({ node: node.name, covered: true });
+	}
 });

@@ -21,6 +21,7 @@ import { priceText, TOOL_MAX_CREDITS } from '../nodes/Aifaceswap/pricing/credits
 import { FACE_URL, SOURCE_URL } from './support/fixtures';
 import { useMockApi } from './support/mock';
 import { runAifaceswap } from './support/n8n';
+import { creditsFor } from './support/operations';
 
 const readme = readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
 
@@ -46,6 +47,9 @@ const properties = new Aifaceswap().description.properties;
 /** The node's own properties, not the AI Agent tool's variants. */
 const nodeProperties = properties.filter((p) => JSON.stringify(p.displayOptions?.show?.['@tool']) !== '[true]');
 
+/** A count as the README writes it. */
+const inWords = (count: number) => ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][count] ?? String(count);
+
 /** A default as the README writes it: `''` for empty text, none for an empty collection. */
 function defaultText(value: unknown): string {
 	if (value === '') return "''";
@@ -55,6 +59,11 @@ function defaultText(value: unknown): string {
 
 test('Operations: every operation with its price-list credits, in the editor\'s order', () => {
 	expect(table('Resource')).toEqual(operations.map(({ resource, declaration }) => [resource, declaration.option.name, priceText(declaration.price)]));
+});
+
+test('a charge the README names outside the Operations table is the price of the operation its Quick start runs (Image > Swap Face)', () => {
+	const charges = [...readme.matchAll(/\((\d+) credits? (?:are|is) charged\)/g)].map((match) => Number(match[1]));
+	expect(charges.filter((credits) => credits !== creditsFor('image', 'swapFace'))).toEqual([]);
 });
 
 describe('Parameters', () => {
@@ -79,8 +88,8 @@ describe('Parameters', () => {
 			)
 			.map(({ label: operation }) => operation);
 		const swaps = operations.filter(({ declaration }) => hasResultMode(declaration)).map(({ label: operation }) => operation);
-		expect(shown).toEqual(shownFor === 'the four swaps' ? swaps : shownFor.split(', '));
-		if (shownFor === 'the four swaps') expect(swaps).toHaveLength(4);
+		expect(shown).toEqual(shownFor.startsWith('the ') ? swaps : shownFor.split(', '));
+		if (shownFor.startsWith('the ')) expect(shownFor).toBe(`the ${inWords(swaps.length)} swaps`);
 	});
 });
 
@@ -131,7 +140,8 @@ describe('Options', () => {
 		expect(rows.map((row) => code(row[1])).sort()).toEqual(swapOptions.map((o) => o.name).sort());
 		const extractOptions = nodeProperties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('extractFaces'))!.options as INodeProperties[];
 		expect(extractOptions.map((o) => o.name)).toEqual(['concurrency']);
-		expect(readme).toContain('The two Extract operations have **Concurrency** only');
+		const extracts = operations.filter(({ declaration }) => !hasResultMode(declaration));
+		expect(readme).toContain(`The ${inWords(extracts.length)} Extract operations have **Concurrency** only`);
 	});
 
 	test.each(rows.map((row) => [code(row[1]), row]))('%s: label, default and when shown', (name, [label, , defaultCell, shownCell]) => {

@@ -10,11 +10,15 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
+import { callbackTypeNames } from '../Aifaceswap/actions/router';
 import { aifaceswapApiTest } from '../Aifaceswap/transport/credentialTest';
 import type { DownloadSettings } from '../shared/download';
 import { downloadResultFile } from '../shared/download';
 import { NO_FILE_ON_ENGINE_V2, startsOnEngineV2 } from '../shared/engineV2';
 import { allowedDownloadHostsOption, downloadResultOption, maxDownloadSizeOption } from '../shared/downloadOptions';
+
+/** The callback types the action node's operations declare, by name. */
+const CALLBACK_TYPE_NAMES = callbackTypeNames();
 
 interface TriggerOptions extends DownloadSettings {
 	secretToken?: string;
@@ -139,7 +143,7 @@ export class AifaceswapTrigger implements INodeType {
 
 		const refused = callbackRequestProblem(this.getHeaderData() as Record<string, string | undefined>);
 		if (refused) return answer(refused.status, { error: refused.problem });
-		const parsed = parseTaskCallback(this.getBodyData());
+		const parsed = parseTaskCallback(this.getBodyData(), CALLBACK_TYPE_NAMES);
 		if ('problem' in parsed) return answer(400, { error: parsed.problem });
 		const { callback } = parsed;
 

@@ -9,10 +9,11 @@ export interface TaskCallback {
 	resultUrl: string;
 }
 
-export const TASK_TYPE_NAMES: Record<number, string> = {
-	1: 'Single face swap',
-	2: 'Multiple face swap',
-};
+/** The callback `type`s known by name (the operations declare them; the Aifaceswap Trigger passes them in). */
+export type CallbackTypeNames = Readonly<Record<number, string>>;
+
+/** The name of a type nobody declared: such a callback is still taken, so that its result is not lost. */
+export const UNKNOWN_TYPE_NAME = 'Unknown';
 
 /** A task_callback is a few hundred bytes; anything far bigger is not one. */
 export const MAX_CALLBACK_BYTES = 64 * 1024;
@@ -48,11 +49,11 @@ function asFlag(value: unknown): number | undefined {
 }
 
 /**
- * Reads a task_callback body: a JSON object with `task_id` (string), `success` (1 or 0),
- * `type` (1 single swap, 2 multiple swap) and `result_image` (URL, may be empty on failure).
- * Anything else yields a short reason to answer with HTTP 400.
+ * Reads a task_callback body: a JSON object with `task_id` (string), `success` (1 or 0), `type`
+ * (a number; named by `typeNames`, any other value taken too, named as unknown) and `result_image`
+ * (URL, may be empty on failure). Anything else yields a short reason to answer with HTTP 400.
  */
-export function parseTaskCallback(body: unknown): ParsedCallback {
+export function parseTaskCallback(body: unknown, typeNames: CallbackTypeNames = {}): ParsedCallback {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		return { problem: 'The body must be a JSON object (send Content-Type: application/json).' };
 	}
@@ -65,18 +66,16 @@ export function parseTaskCallback(body: unknown): ParsedCallback {
 	if (success !== undefined && success !== 0 && success !== 1) {
 		return { problem: 'success must be 1 or 0.' };
 	}
-	const type = data.type === undefined ? undefined : asFlag(data.type);
-	if (type !== undefined && type !== 1 && type !== 2) {
-		return { problem: 'type must be 1 or 2.' };
-	}
+	// Never refused for its type: the API documents some types only, and a refused callback is a lost result.
+	const type = asFlag(data.type) ?? 0;
 	const resultUrl = typeof data.result_image === 'string' ? data.result_image.trim() : '';
 	return {
 		callback: {
 			taskId: taskId.trim(),
 			// A callback without `success` but with a result is taken as a success.
 			success: success === undefined ? resultUrl !== '' : success === 1,
-			type: type ?? 0,
-			typeName: TASK_TYPE_NAMES[type ?? 0] ?? 'Unknown',
+			type,
+			typeName: typeNames[type] ?? UNKNOWN_TYPE_NAME,
 			resultUrl,
 		},
 	};

@@ -11,6 +11,7 @@ import { AIFACESWAP, BATCH_NODE, batchWorkflow } from '../e2e/workflows';
 import type { CredentialRef } from '../e2e/workflows';
 import { MOCK_API_KEY } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { endpointOf, pathOf } from '../support/operations';
 
 import { api, ITEMS, LATENCY_MS, log, n8n, percentile, postJson, storeCalls } from './setup';
 import type { Window } from './store-calls';
@@ -68,7 +69,7 @@ export function httpRequestNode(concurrency: number): NodeSpec {
 		typeVersion: 4.2,
 		parameters: {
 			method: 'POST',
-			url: `${api.url}/api/aifaceswap/v1/faceswap`,
+			url: `${api.url}${pathOf('image', 'swapFace')}`,
 			sendHeaders: true,
 			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${MOCK_API_KEY}` }] },
 			sendBody: true,
@@ -129,7 +130,7 @@ export async function runBatch(workflow: BatchWorkflow, concurrency: number): Pr
 	const execution = await n8n.waitForExecution(workflow.id, { count: workflow.executions });
 	const run = execution.data.resultData.runData[BATCH_NODE][0];
 	const output = run.data?.main?.[0] ?? [];
-	const requests = api.apiRequests('faceswap');
+	const requests = api.apiRequests(endpointOf('image', 'swapFace'));
 	const ok = requests.filter((r) => r.status === 200).length;
 	if (process.env.BENCH_GAPS) logGaps(`${workflow.name} ${concurrency}`, requests);
 	if (output.length !== ITEMS || ok !== ITEMS) throw new Error(`${workflow.name}: ${output.length} output items, ${ok} accepted requests`);

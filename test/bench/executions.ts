@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { webhookToAifaceswap } from '../e2e/workflows';
 import type { CredentialRef } from '../e2e/workflows';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
+import { endpointOf } from '../support/operations';
 
 import { api, EXECUTIONS, median, n8n, postJson, storeCalls } from './setup';
 import type { Window } from './store-calls';
@@ -54,6 +55,6 @@ export async function runExecutions(name: string, credential: CredentialRef, ski
 		figure.medianMs.push(median(times));
 	}
 	figure.window.to = Date.now();
-	figure.sent = api.apiRequests('faceswap').length;
+	figure.sent = api.apiRequests(endpointOf('image', 'swapFace')).length;
 	return figure;
 }

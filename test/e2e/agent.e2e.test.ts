@@ -11,10 +11,12 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { MODEL_INPUTS, TOOL_DESCRIPTIONS } from '../../nodes/Aifaceswap/actions/tool.descriptions';
+import { TOOL_MAX_CREDITS } from '../../nodes/Aifaceswap/pricing/credits';
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { MOCK_OPENAI_KEY, MockOpenAi } from '../mock-openai/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { mp4 } from '../support/mp4';
+import { creditsFor, SWAPS } from '../support/operations';
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer } from './n8n-server';
 import type { CredentialRef } from './workflows';
@@ -89,10 +91,10 @@ test('n8n offers the node as "Aifaceswap Tool", with a tool description and with
 	expect(tool?.properties.filter((p) => p.name === 'descriptionType')).toEqual([]);
 	expect(tool?.properties.filter((p) => p.name === 'toolDescription').map((p) => p.default)).toContain(TOOL_DESCRIPTIONS.imageSwapFace);
 	expect(tool?.properties.find((p) => p.name === 'resultMode')?.displayOptions).toMatchObject({ hide: { '@tool': [true] } });
-	// the tool's Options start with Max Credits 60, a budget per call
+	// the tool's Options start with Max Credits, a budget per call
 	const toolOptions = tool?.properties.filter((p) => p.name === 'options' && (p.displayOptions?.show as IDataObject | undefined)?.['@tool']);
 	// (one per swap operation)
-	expect(toolOptions?.map((p) => p.default)).toEqual([{ maxCredits: 60 }, { maxCredits: 60 }, { maxCredits: 60 }, { maxCredits: 60 }]);
+	expect(toolOptions?.map((p) => p.default)).toEqual(SWAPS.map(() => ({ maxCredits: TOOL_MAX_CREDITS })));
 });
 
 test('the agent calls the tool with the URLs it chose; the model was told what the tool does, costs and returns; the answer has the task ID', async () => {
@@ -118,7 +120,8 @@ test('the agent calls the tool with the URLs it chose; the model was told what t
 
 	// what the model got back, and the agent's answer
 	expect(openai.toolResults()).toHaveLength(1);
-	expect(JSON.parse(openai.toolResults()[0])).toEqual([expect.objectContaining({ taskId, credits: 2, estimatedCredits: 2, alreadySubmitted: false })]);
+	const credits = creditsFor('image', 'swapFace');
+	expect(JSON.parse(openai.toolResults()[0])).toEqual([expect.objectContaining({ taskId, credits, estimatedCredits: credits, alreadySubmitted: false })]);
 	expect(answer.output).toContain(taskId);
 	expect(openai.toolResults()[0]).not.toContain(MOCK_API_KEY);
 });
@@ -133,7 +136,7 @@ test('a bad URL from the model comes back to it as an error naming the parameter
 	expect(api.apiRequests()).toHaveLength(0);
 });
 
-test('the default budget (Max Credits 60 in the tool): a one-hour video is refused before anything is sent, and the model gets the reason', async () => {
+test('the default budget (Max Credits in the tool): a one-hour video is refused before anything is sent, and the model gets the reason', async () => {
 	api.files.serve('one-hour.mp4', { bytes: mp4({ timescale: 1000, duration: 3_600_000 }) });
 	const video = `${api.url}/files/one-hour.mp4`;
 	openai.argumentsFor = () => ({ [MODEL_INPUTS.targetVideoUrl.key]: video, [MODEL_INPUTS.faceImageUrl.key]: FACE_URL });
@@ -141,14 +144,15 @@ test('the default budget (Max Credits 60 in the tool): a one-hour video is refus
 	expect(answer.status).toBe(200);
 	// the model was told the limit
 	expect(openai.requests[0].tools?.[0].function.description).toBe(TOOL_DESCRIPTIONS.videoSwapFace);
-	expect(TOOL_DESCRIPTIONS.videoSwapFace).toContain('a task estimated above 60 credits');
-	// the length was read from the video (3600 s x 2 credits), and nothing reached the API
+	expect(TOOL_DESCRIPTIONS.videoSwapFace).toContain(`a task estimated above ${TOOL_MAX_CREDITS} credits`);
+	// the length was read from the video (3600 s), and nothing reached the API
+	const oneHour = creditsFor('video', 'swapFace', { durationSeconds: 3600 });
 	expect(api.files.ranges.get('one-hour.mp4')?.length).toBeGreaterThan(0);
 	expect(api.apiRequests()).toHaveLength(0);
 	// the reason went back to the model, and the agent answered with it
 	expect(openai.toolResults()).toHaveLength(1);
-	expect(openai.toolResults()[0]).toContain('Max Credits (options.maxCredits) is 60, but this task is estimated at 7200 credits, so it was not sent.');
-	expect(answer.output).toContain('estimated at 7200 credits');
+	expect(openai.toolResults()[0]).toContain(`Max Credits (options.maxCredits) is ${TOOL_MAX_CREDITS}, but this task is estimated at ${oneHour} credits, so it was not sent.`);
+	expect(answer.output).toContain(`estimated at ${oneHour} credits`);
 
 	// within the budget (a 20 s video: 40 credits) the same tool sends the task
 	api.files.serve('short.mp4', { bytes: mp4({ timescale: 1000, duration: 20_000 }) });

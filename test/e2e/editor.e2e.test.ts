@@ -14,6 +14,7 @@ import { chromium, selectors } from 'playwright-core';
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
+import { CREDENTIAL_CHECK_PATH, DECLARED, endpointOf } from '../support/operations';
 import { N8nServer, OWNER } from './n8n-server';
 
 const api = new MockAifaceswapApi();
@@ -112,7 +113,7 @@ describe('the node panel', () => {
 		await expect(panelItem('Aifaceswap').count()).resolves.toBe(1);
 	});
 
-	test.each(['aifaceswap', 'face swap', 'swap face'])('"What happens next?" finds the node by "%s", with its six actions and the trigger', async (query) => {
+	test.each(['aifaceswap', 'face swap', 'swap face'])('"What happens next?" finds the node by "%s", with every action and the trigger', async (query) => {
 		await openWhatHappensNext();
 		await search(query);
 		await shot(`2-next-panel-search-${query.replace(/ /g, '-')}`, nodePanel());
@@ -120,7 +121,7 @@ describe('the node panel', () => {
 		await nodePanel().getByText(/Actions \(\d+\)/).waitFor({ state: 'visible' });
 		const details = await text(nodePanel());
 		await shot('3-next-panel-actions', nodePanel());
-		expect(details).toContain('Actions (6)');
+		expect(details).toContain(`Actions (${DECLARED.length})`);
 		expect(details).toMatch(/Triggers \(\d\)/);
 		// The package's one entry shows the trigger's description: it must fit the actions too.
 		expect(details).toContain('Face swaps with aifaceswap.io');
@@ -167,7 +168,7 @@ describe('a first swap, from the node panel to the output', () => {
 		await shot('5b-credential-test-no-api-at-base-url', modal);
 		expect(await text(modal)).toContain(`${expected}, code 404: Not Found): check the Base URL.`);
 		expect(await text(modal)).not.toContain(MOCK_API_KEY);
-		expect(api.requests.map((r) => [r.path, r.status])).toEqual([['/api/api/aifaceswap/v1/extract_face', 404]]);
+		expect(api.requests.map((r) => [r.path, r.status])).toEqual([[`/api${CREDENTIAL_CHECK_PATH}`, 404]]);
 		expect(api.tasks).toHaveLength(0);
 	});
 
@@ -211,7 +212,7 @@ describe('a first swap, from the node panel to the output', () => {
 		expect(shown).toContain('credits');
 		expect(shown).toContain(api.tasks[0].taskId);
 		expect(shown).not.toContain('Submit Only without a Callback URL');
-		const [request] = api.apiRequests('faceswap');
+		const [request] = api.apiRequests(endpointOf('image', 'swapFace'));
 		expect(request.body).toMatchObject({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 	});
 

@@ -20,6 +20,7 @@ import { AIFACESWAP, BATCH_NODE, batchWorkflow, HASH_NODE, triggerWorkflow, webh
 import type { WorkflowFile } from './n8n-server';
 import { N8nServer, nodeOutput } from './n8n-server';
 import { mp4 } from '../support/mp4';
+import { charged, creditsFor, CREDENTIAL_CHECK_PATH, declarationOf, endpointOf } from '../support/operations';
 import { PUBLIC_HOST_NAMES_PRELOAD, publicLooking } from '../support/public-host';
 import { generatedSha256 } from '../mock-api/generated-files';
 import { Bystander } from '../support/bystander';
@@ -27,6 +28,8 @@ import { PeakMemory } from '../support/process-memory';
 import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = new MockAifaceswapApi();
+/** The task an Image > Swap Face creates: its callback type and that type's name. */
+const single = declarationOf('image', 'swapFace');
 // debug logging: the last test reads every log line for the API key
 // public-host-names: the Base URL http://api.aifaceswap.test:<port> (public by the package's rule) reaches the mock
 // filesystem binary data mode: n8n 2.x's default outside queue mode, set for n8n 1.x too (its default
@@ -95,7 +98,7 @@ describe('the package in n8n', () => {
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toBe('The aifaceswap API rejected this API key (HTTP 401 Unauthorized, code 401: Invalid API key). Copy the key again from the API Management page of aifaceswap.io.');
 		// n8n runs the nodes' check once for each key, also after a 401
-		expect(api.apiRequests('extract_face').map((r) => r.status)).toEqual([400, 401]);
+		expect(api.apiRequests(endpointOf('image', 'extractFaces')).map((r) => r.status)).toEqual([400, 401]);
 		expect(api.tasks).toHaveLength(0);
 	});
 
@@ -126,9 +129,9 @@ describe('the package in n8n', () => {
 			message: `127.0.0.1:${port} refused the connection (ECONNREFUSED): nothing answers at that host and port. Check the Base URL.`,
 		});
 		expect(api.requests.map((r) => [r.path, r.status])).toEqual([
-			['/api/api/aifaceswap/v1/extract_face', 404],
-			['/api/aifaceswap/v1/extract_face', 502],
-			['/api/aifaceswap/v1/extract_face', 200],
+			[`/api${CREDENTIAL_CHECK_PATH}`, 404],
+			[CREDENTIAL_CHECK_PATH, 502],
+			[CREDENTIAL_CHECK_PATH, 200],
 		]);
 		expect(api.tasks).toHaveLength(0);
 	});
@@ -138,7 +141,7 @@ describe('every operation in submit mode', () => {
 	test('image swapFace from URLs', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapFace', sourceImageUrl: '={{ $json.body.source }}', faceImageUrl: FACE_URL, webhookUrl: 'https://example.com/callback' });
 		const answer = await callWebhook(webhookPath, { source: SOURCE_URL });
-		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, reference: '', credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }] });
+		expect(answer).toEqual({ status: 200, json: [{ taskId: api.tasks[0].taskId, reference: '', ...charged('image', 'swapFace'), alreadySubmitted: false }] });
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: 'https://example.com/callback' });
 	});
 
@@ -159,7 +162,7 @@ describe('every operation in submit mode', () => {
 
 	test('image extractFaces from a URL and from binary', async () => {
 		const fromUrl = await deploy({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL });
-		expect((await callWebhook(fromUrl.webhookPath, {})).json).toEqual([{ faces: faces(FACE_BOXES), faceCount: 3, credits: 2 }]);
+		expect((await callWebhook(fromUrl.webhookPath, {})).json).toEqual([{ faces: faces(FACE_BOXES), faceCount: 3, credits: creditsFor('image', 'extractFaces') }]);
 		const fromBinary = await deploy({ resource: 'image', operation: 'extractFaces', imageInput: 'binary' });
 		await callWebhook(fromBinary.webhookPath, {}, { data: { data: PHOTO_PNG, fileName: 'group.png', mimeType: 'image/png' } });
 		expect(api.apiRequests()[1].files.img).toMatchObject({ fileName: 'group.png', size: PHOTO_PNG.length });
@@ -167,20 +170,20 @@ describe('every operation in submit mode', () => {
 
 	test('image swapMultipleFaces', async () => {
 		const { webhookPath } = await deploy({ resource: 'image', operation: 'swapMultipleFaces', sourceImageUrl: SOURCE_URL, faces: { face: [{ index: 2, faceImageUrl: FACE_URL }, { index: 0, faceImageUrl: FACE_URL_2 }] } });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('image', 'swapMultipleFaces'), alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_image: SOURCE_URL, face_image: [FACE_URL, FACE_URL_2], index: [2, 0] });
 	});
 
 	test('video swapFace', async () => {
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 4, enhance: 1 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 16, estimatedCredits: 16, duration: 4, type: 1, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapFace', { durationSeconds: 4, enhance: 1 }), duration: 4, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: VIDEO_URL, face_image: FACE_URL, duration: 4, enhance: 1 });
 	});
 
 	test('video extractFaces from base64 text and from binary', async () => {
 		const base64 = PHOTO_PNG.toString('base64');
 		const fromText = await deploy({ resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: '={{ $json.body.frame }}' });
-		expect((await callWebhook(fromText.webhookPath, { frame: base64 })).json).toEqual([{ faces: faces(FRAME_BOXES), faceCount: 2, credits: 2 }]);
+		expect((await callWebhook(fromText.webhookPath, { frame: base64 })).json).toEqual([{ faces: faces(FRAME_BOXES), faceCount: 2, credits: creditsFor('video', 'extractFaces') }]);
 		const fromBinary = await deploy({ resource: 'video', operation: 'extractFaces' });
 		await callWebhook(fromBinary.webhookPath, {}, { data: { data: PHOTO_PNG, fileName: 'frame.png', mimeType: 'image/png' } });
 		expect(api.apiRequests().map((r) => r.body.base64_img)).toEqual([base64, base64]);
@@ -198,7 +201,7 @@ describe('every operation in submit mode', () => {
 			enhance: 2,
 		});
 		const answer = await callWebhook(webhookPath, {}, { ref: { data: FACE_JPEG, fileName: 'ref.jpg', mimeType: 'image/jpeg' } });
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 20, estimatedCredits: 20, duration: 2, type: 2, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapMultipleFaces', { durationSeconds: 2, enhance: 2, faceCount: 2 }), duration: 2, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body.ref_info).toEqual([
 			{ face_ref: base64, face_url: FACE_URL },
 			{ face_ref: FACE_JPEG.toString('base64'), face_url: FACE_URL_2 },
@@ -212,7 +215,7 @@ describe('video length read from the video (Duration Source: Read From the Video
 		api.files.serve('tail.mp4', { bytes: file });
 		const sourceVideoUrl = `${api.url}/files/tail.mp4`;
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL, enhance: 0 });
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 123, estimatedCredits: 123, duration: 61.5, type: 1, alreadySubmitted: false }]);
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapFace', { durationSeconds: 61.5 }), duration: 61.5, alreadySubmitted: false }]);
 		expect(api.apiRequests()[0].body).toEqual({ source_video: sourceVideoUrl, face_image: FACE_URL, duration: 61.5, enhance: 0 });
 		expect(api.files.bytesSent('tail.mp4')).toBe(65_536 + file.length - (32 + 8 + 20 * 1024 * 1024));
 	});
@@ -222,8 +225,8 @@ describe('video length read from the video (Duration Source: Read From the Video
 		const sourceVideoUrl = `${api.url}/files/fast.mp4`;
 		const references = { reference: [{ faceRefInput: 'base64', faceRefBase64: PHOTO_PNG.toString('base64'), faceImageUrl: FACE_URL }] };
 		const { webhookPath } = await deploy({ resource: 'video', operation: 'swapMultipleFaces', sourceVideoUrl, references, enhance: 0 });
-		// (1 face + 1 + enhance 0) x 2 x 7.5 s
-		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 30, estimatedCredits: 30, duration: 7.5, type: 2, alreadySubmitted: false }]);
+		// 1 face, enhance 0, 7.5 s
+		expect((await callWebhook(webhookPath, {})).json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapMultipleFaces', { durationSeconds: 7.5, faceCount: 1 }), duration: 7.5, alreadySubmitted: false }]);
 		expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
 	});
 
@@ -360,7 +363,7 @@ describe('the trigger', () => {
 		const execution = await n8n.waitForExecution(workflowId);
 		const [item] = nodeOutput(execution, 'Aifaceswap Trigger');
 		const task = api.tasks[0];
-		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(task.taskId), reference: '' });
+		expect(item.json).toEqual({ taskId: task.taskId, success: true, type: single.callbackType, typeName: single.callbackName, resultUrl: api.resultUrl(task.taskId), reference: '' });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${task.taskId}.png` });
 		expect(api.callbacks[0].status).toBe(200);
 		// n8n's answer to aifaceswap, as the README says (not n8n's default text "firstEntryJson")
@@ -445,7 +448,7 @@ describe('result downloads in the trigger (Download Result)', () => {
 	async function callback(trigger: { webhookId: string; workflowId: string }, taskId: string, resultUrl: string) {
 		const before = (await n8n.executions(trigger.workflowId)).length;
 		const sentAt = Date.now();
-		const answer = await api.sendCallback(callbackUrl(trigger), { success: 1, type: 1, task_id: taskId, result_image: resultUrl });
+		const answer = await api.sendCallback(callbackUrl(trigger), { success: 1, type: single.callbackType, task_id: taskId, result_image: resultUrl });
 		const answeredAfterMs = Date.now() - sentAt;
 		const execution = await n8n.waitForExecution(trigger.workflowId, { count: before + 1 });
 		return { answer, answeredAfterMs, execution, item: nodeOutput(execution, 'Aifaceswap Trigger')[0] };
@@ -461,7 +464,7 @@ describe('result downloads in the trigger (Download Result)', () => {
 		expect(answer.status).toBe(200);
 		expect(answeredAfterMs).toBeLessThan(30_000);
 		expect(execution.status).toBe('success');
-		expect(item.json).toEqual({ taskId: 'large-task', success: true, type: 1, typeName: 'Single face swap', resultUrl: api.generatedUrl('large.mp4'), reference: '' });
+		expect(item.json).toEqual({ taskId: 'large-task', success: true, type: single.callbackType, typeName: single.callbackName, resultUrl: api.generatedUrl('large.mp4'), reference: '' });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'large-task.mp4' });
 		// stored in n8n's binary data storage (a reference, not the bytes, in the execution) ...
 		expect(String((item.binary?.data as IDataObject).id)).toMatch(/^filesystem(-v2)?:/);
@@ -497,8 +500,8 @@ describe('result downloads in the trigger (Download Result)', () => {
 		expect(item.json).toEqual({
 			taskId: 'over-task',
 			success: true,
-			type: 1,
-			typeName: 'Single face swap',
+			type: single.callbackType,
+			typeName: single.callbackName,
 			resultUrl: api.generatedUrl('over.mp4'),
 			reference: '',
 			downloadError: 'Result not downloaded: the file is larger than Max Download Size (1 MB); raise Max Download Size or download it in the workflow with an HTTP Request node from resultUrl.',
@@ -539,7 +542,7 @@ describe('wait mode', () => {
 		expect(done.status).toBe('success');
 		const [item] = nodeOutput(done, 'Aifaceswap');
 		const task = api.tasks[0];
-		expect(item.json).toEqual({ taskId: task.taskId, reference: '', credits: 2, estimatedCredits: 2, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false });
+		expect(item.json).toEqual({ taskId: task.taskId, reference: '', ...charged('image', 'swapFace'), alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), timedOut: false });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
 		expect(api.callbacks[0]).toMatchObject({ status: 200, answer: '{"received":true}' });
 	});
@@ -571,10 +574,10 @@ describe('wait mode', () => {
 		expect(nodeOutput(done, 'Aifaceswap')[0].json).toEqual({
 			taskId: api.tasks[0].taskId,
 			reference: '',
-			credits: 2,
-			estimatedCredits: 2,
+			credits: creditsFor('image', 'swapFace'),
+			estimatedCredits: creditsFor('image', 'swapFace'),
 			alreadySubmitted: false,
-			type: 1,
+			type: single.callbackType,
 			success: false,
 			resultUrl: '',
 			timedOut: true,
@@ -736,7 +739,7 @@ describe('the example workflows', () => {
 		await n8n.importWorkflow(load('1-swap-face-submit.json', true), { activate: true });
 		api.autoCallback = true;
 		const answer = await callWebhook('example-1-swap-face-submit.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 2, estimatedCredits: 2, type: 1, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('image', 'swapFace'), alreadySubmitted: false }]);
 		const execution = await n8n.waitForExecution(triggerWorkflowId);
 		const [result] = nodeOutput(execution, 'Result');
 		expect(result.json).toMatchObject({ taskId: api.tasks[0].taskId, success: true });
@@ -758,14 +761,14 @@ describe('the example workflows', () => {
 	test('detect faces, then swap the first and the last', async () => {
 		await n8n.importWorkflow(load('4-detect-faces-then-swap-several.json', true), { activate: true });
 		const answer = await callWebhook('example-4-detect-faces-then-swap-several.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false }]);
-		expect(api.apiRequests('multi_faceswap')[0].body.index).toEqual([0, 2]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('image', 'swapMultipleFaces'), alreadySubmitted: false }]);
+		expect(api.apiRequests(endpointOf('image', 'swapMultipleFaces'))[0].body.index).toEqual([0, 2]);
 	});
 
 	test('video swap within its Max Credits', async () => {
 		await n8n.importWorkflow(load('5-video-swap.json', true), { activate: true });
 		const answer = await callWebhook('example-5-video-swap.json', {});
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 10, estimatedCredits: 10, duration: 5, type: 1, alreadySubmitted: false }]);
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapFace', { durationSeconds: 5 }), duration: 5, alreadySubmitted: false }]);
 	});
 
 	test('face references cut from a video frame with Edit Image, then a multiple video face swap', async () => {
@@ -775,11 +778,11 @@ describe('the example workflows', () => {
 		api.files.serve('example.mp4', { bytes: mp4({ timescale: 1000, duration: 8_000 }) });
 		await n8n.importWorkflow(load('6-video-face-references.json', true), { activate: true });
 		const answer = await callWebhook('example-6-video-face-references.json', {});
-		// (2 faces + 1 + enhance 0) x 2 x 8 s
-		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', credits: 48, estimatedCredits: 48, duration: 8, type: 2, alreadySubmitted: false }]);
-		const [extract] = api.apiRequests('extract_base64_face');
+		// 2 faces, enhance 0, 8 s
+		expect(answer.json).toEqual([{ taskId: api.tasks[0].taskId, reference: '', ...charged('video', 'swapMultipleFaces', { durationSeconds: 8, faceCount: 2 }), duration: 8, alreadySubmitted: false }]);
+		const [extract] = api.apiRequests(endpointOf('video', 'extractFaces'));
 		expect(Buffer.from(extract.body.base64_img as string, 'base64').equals(frame)).toBe(true);
-		const refs = api.apiRequests('multi_video_faceswap')[0].body.ref_info as Array<{ face_ref: string }>;
+		const refs = api.apiRequests(endpointOf('video', 'swapMultipleFaces'))[0].body.ref_info as Array<{ face_ref: string }>;
 		// Each face_ref is a PNG of exactly its box's size, read from its IHDR header.
 		const sizes = refs.map(({ face_ref }) => {
 			const png = Buffer.from(face_ref, 'base64');
@@ -870,7 +873,7 @@ describe('URLs aifaceswap cannot reach', () => {
 		const sourceVideoUrl = publicLooking(`${api.url}/files/reach.mp4`, 'files');
 		const fine = await deploy({ resource: 'video', operation: 'swapFace', sourceVideoUrl, faceImageUrl: FACE_URL }, { credential: publicCredential });
 		const answer = await callWebhook(fine.webhookPath, {});
-		expect(answer.json).toEqual([expect.objectContaining({ duration: 2, estimatedCredits: 4 })]);
+		expect(answer.json).toEqual([expect.objectContaining({ duration: 2, estimatedCredits: creditsFor('video', 'swapFace', { durationSeconds: 2 }) })]);
 		expect(api.apiRequests()[0].body.source_video).toBe(sourceVideoUrl);
 	});
 });

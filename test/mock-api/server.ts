@@ -1,7 +1,8 @@
 /**
- * A local stand-in for the aifaceswap API, written from its documentation: the six endpoints
- * with their bodies, answers and prices, Bearer auth, JSON and multipart bodies, and the
- * task_callback POST to each task's `webhook`. It records every request and can be told to fail.
+ * A local stand-in for the aifaceswap API: every endpoint the operations declare (test/api/facts.test.ts
+ * holds the declarations to the API documentation), with their body fields, answers and prices, Bearer
+ * auth, JSON and multipart bodies, and the task_callback POST, with the declared `type`, to each task's
+ * `webhook`. It records every request and can be told to fail.
  *
  * Where the documentation is silent, it assumes: a bad key gets HTTP 401 `{code: 401}`, a missing
  * or invalid field gets HTTP 400 `{code: 400}` naming the field, and nothing is charged for either.
@@ -9,22 +10,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type http from 'node:http';
 
+import type { AifaceswapDeclaration } from '../../nodes/Aifaceswap/actions/node.type';
+import type { OperationDeclaration } from '../../nodes/Aifaceswap/actions/operation';
 import type { OperationRegistry } from '../../nodes/Aifaceswap/actions/router';
 import { REGISTRY } from '../../nodes/Aifaceswap/actions/router';
-import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
+import type { VideoPriceInputs } from '../../nodes/Aifaceswap/pricing/credits';
+import { creditsOf } from '../../nodes/Aifaceswap/pricing/credits';
 import { LoopbackServer } from '../support/loopback-server';
 import { MockFiles } from './files';
 import { GeneratedFiles } from './generated-files';
 
 export const MOCK_API_KEY = 'test-key-5f2c8e1a9b7d';
 
-export type EndpointName =
-	| 'faceswap'
-	| 'extract_face'
-	| 'multi_faceswap'
-	| 'video_faceswap'
-	| 'extract_base64_face'
-	| 'multi_video_faceswap';
+/** The endpoints the operations declare. */
+export type EndpointName = AifaceswapDeclaration['endpoint'];
+
+/** The callback types the operations declare. */
+export type CallbackType = Extract<AifaceswapDeclaration, { callbackType: number }>['callbackType'];
 
 export interface RecordedFile {
 	fileName: string;
@@ -76,18 +78,25 @@ export interface CallbackRecord {
 export interface Task {
 	taskId: string;
 	endpoint: EndpointName;
-	type: 1 | 2;
+	type: CallbackType;
 	webhook?: string;
 	points: number;
 }
 
 /** The callback `type` of each endpoint that creates a task, as the node's operations declare it. */
-export function callbackTypes(registry: OperationRegistry = REGISTRY): Partial<Record<string, 1 | 2>> {
+export function callbackTypes(registry: OperationRegistry = REGISTRY): Partial<Record<string, CallbackType>> {
 	const declarations = Object.values(registry).flat().map(({ declaration }) => declaration);
-	return Object.fromEntries(declarations.filter((d) => d.callbackType !== undefined).map((d) => [d.endpoint, d.callbackType as 1 | 2]));
+	return Object.fromEntries(declarations.filter((d) => d.callbackType !== undefined).map((d) => [d.endpoint, d.callbackType as CallbackType]));
 }
 
 const TYPE_OF = callbackTypes();
+
+/** Each declared endpoint's declaration. */
+const DECLARATIONS: Record<string, OperationDeclaration> = Object.fromEntries(
+	Object.values(REGISTRY)
+		.flat()
+		.map(({ declaration }) => [declaration.endpoint, declaration]),
+);
 
 /** A 1x1 PNG: the result image served at /results/<task>.png. */
 export const RESULT_PNG = Buffer.from(
@@ -316,7 +325,7 @@ export class MockAifaceswapApi extends LoopbackServer {
 		};
 
 		try {
-			if (!endpoint || !(endpoint in ENDPOINTS) || req.method !== 'POST') {
+			if (!endpoint || !(endpoint in DECLARATIONS) || req.method !== 'POST') {
 				answer(404, { code: 404, message: 'Not Found' });
 				return;
 			}
@@ -336,7 +345,10 @@ export class MockAifaceswapApi extends LoopbackServer {
 				answer(fault.status ?? 500, fault.body ?? { code: fault.status ?? 500, message: 'Injected fault' }, fault.headers);
 				return;
 			}
-			const result = ENDPOINTS[endpoint](body, files);
+			const declaration = DECLARATIONS[endpoint];
+			requireDeclaredFields(declaration, body, files);
+			const price = (inputs?: Partial<VideoPriceInputs>) => creditsOf(declaration.price, { durationSeconds: 0, enhance: 0, ...inputs });
+			const result = (ENDPOINTS[endpoint] ?? answerTask)(body, files, price);
 			let data: Record<string, unknown> = result.data;
 			if (result.points !== undefined) data = { ...data, points: result.points };
 			if (TYPE_OF[endpoint]) {
@@ -379,7 +391,23 @@ export class MockAifaceswapApi extends LoopbackServer {
 type Handler = (
 	body: Record<string, unknown>,
 	files: Record<string, RecordedFile>,
+	price: (inputs?: Partial<VideoPriceInputs>) => number,
 ) => { data: Record<string, unknown>; points?: number };
+
+/** A body has the fields its operation declares (and `webhook` where it has a callback), and no others. */
+function requireDeclaredFields(declaration: OperationDeclaration, body: Record<string, unknown>, files: Record<string, RecordedFile>): void {
+	const known = [...declaration.fields, ...(declaration.callbackType === undefined ? [] : ['webhook'])];
+	const unknown = [...Object.keys(body), ...Object.keys(files)].find((field) => !known.includes(field));
+	if (unknown) throw new BadRequest(`${unknown} is not a field of ${declaration.endpoint}`);
+	const missing = declaration.fields.find((field) => !(field in body) && !(field in files));
+	if (missing) throw new BadRequest(`${missing} is required`);
+}
+
+/** The answer of an endpoint without its own below: a task, charged by the price list from the body's duration and enhance. */
+const answerTask: Handler = (body, _files, price) => {
+	const { duration, enhance } = body.duration === undefined ? { duration: 0, enhance: 0 } : requireDurationAndEnhance(body);
+	return { data: {}, points: price({ durationSeconds: duration, enhance }) };
+};
 
 function requireImage(body: Record<string, unknown>, files: Record<string, RecordedFile>, field: string): void {
 	if (files[field]) {
@@ -398,18 +426,18 @@ function requireDurationAndEnhance(body: Record<string, unknown>): { duration: n
 	return { duration, enhance };
 }
 
-/** The mock's answer to each endpoint: a new operation's endpoint adds its answer here. */
-const ENDPOINTS: Record<EndpointName, Handler> = {
-	faceswap(body, files) {
+/** The mock's answer to each endpoint that checks more than its fields, or answers more than a task. */
+const ENDPOINTS: Partial<Record<EndpointName, Handler>> = {
+	faceswap(body, files, price) {
 		requireImage(body, files, 'source_image');
 		requireImage(body, files, 'face_image');
-		return { data: {}, points: PRICES.image.swapFace };
+		return { data: {}, points: price() };
 	},
-	extract_face(body, files) {
+	extract_face(body, files, price) {
 		requireImage(body, files, 'img');
-		return { data: { faces: FACE_BOXES }, points: PRICES.image.extractFaces };
+		return { data: { faces: FACE_BOXES }, points: price() };
 	},
-	multi_faceswap(body) {
+	multi_faceswap(body, _files, price) {
 		if (!isHttpUrl(body.source_image)) throw new BadRequest('source_image must be a complete URL');
 		const faces = body.face_image;
 		const index = body.index;
@@ -417,19 +445,19 @@ const ENDPOINTS: Record<EndpointName, Handler> = {
 		if (!Array.isArray(index) || index.length !== faces.length || !index.every((i) => Number.isInteger(i) && i >= 0)) {
 			throw new BadRequest('index must be a list of face indexes, one per face_image');
 		}
-		return { data: {}, points: PRICES.image.swapMultipleFaces };
+		return { data: {}, points: price() };
 	},
-	video_faceswap(body) {
+	video_faceswap(body, _files, price) {
 		if (!isHttpUrl(body.source_video)) throw new BadRequest('source_video must be a complete URL');
 		if (!isHttpUrl(body.face_image)) throw new BadRequest('face_image must be a complete URL');
 		const { duration, enhance } = requireDurationAndEnhance(body);
-		return { data: {}, points: PRICES.video.swapFace.credits({ durationSeconds: duration, enhance }) };
+		return { data: {}, points: price({ durationSeconds: duration, enhance }) };
 	},
 	extract_base64_face(body) {
 		if (!isBase64(body.base64_img)) throw new BadRequest('base64_img must be a base64 image');
 		return { data: { pos: FRAME_BOXES } };
 	},
-	multi_video_faceswap(body) {
+	multi_video_faceswap(body, _files, price) {
 		if (!isHttpUrl(body.source_video)) throw new BadRequest('source_video must be a complete URL');
 		const refs = body.ref_info;
 		if (!Array.isArray(refs) || refs.length === 0 || refs.length > 3) throw new BadRequest('ref_info must hold 1 to 3 faces');
@@ -438,9 +466,9 @@ const ENDPOINTS: Record<EndpointName, Handler> = {
 			if (!isHttpUrl(ref?.face_url)) throw new BadRequest('ref_info.face_url must be a complete URL');
 		}
 		const { duration, enhance } = requireDurationAndEnhance(body);
-		return { data: {}, points: PRICES.video.swapMultipleFaces.credits({ durationSeconds: duration, enhance, faceCount: refs.length }) };
+		return { data: {}, points: price({ durationSeconds: duration, enhance, faceCount: refs.length }) };
 	},
 };
 
-/** The endpoints the mock answers. */
-export const MOCK_ENDPOINTS = Object.keys(ENDPOINTS);
+/** The endpoints the mock answers: every declared one. */
+export const MOCK_ENDPOINTS = Object.keys(DECLARATIONS);

@@ -9,6 +9,7 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { Aifaceswap } from '../../nodes/Aifaceswap/Aifaceswap.node';
 import { AIFACESWAP, nodeTypes } from '../support/n8n';
+import { DECLARED, SWAPS } from '../support/operations';
 
 const description = new Aifaceswap().description;
 
@@ -33,12 +34,7 @@ test('the hint is in the output panel, at all times, as information', () => {
 	expect(description.hints).toEqual([expect.objectContaining({ type: 'info', location: 'outputPane', whenToDisplay: 'always' })]);
 });
 
-test.each([
-	['image', 'swapFace'],
-	['image', 'swapMultipleFaces'],
-	['video', 'swapFace'],
-	['video', 'swapMultipleFaces'],
-])('%s %s in Submit Only without a Callback URL: shown', (resource, operation) => {
+test.each(SWAPS.map(({ resource, operation }) => [resource, operation]))('%s %s in Submit Only without a Callback URL: shown', (resource, operation) => {
 	const hints = shownHints({ resource, operation });
 	expect(hints).toHaveLength(1);
 	expect(hints[0]).toMatch(HINT);
@@ -58,10 +54,7 @@ test('a Callback URL of spaces only counts as none: shown', () => {
 	expect(shownHints({ resource: 'image', operation: 'swapFace', webhookUrl: '   ' })).toHaveLength(1);
 });
 
-test.each([
-	['image', 'extractFaces'],
-	['video', 'extractFaces'],
-])('%s %s (no task, no result to deliver): not shown', (resource, operation) => {
+test.each(DECLARED.filter((d) => !SWAPS.includes(d)).map(({ resource, operation }) => [resource, operation]))('%s %s (no task, no result to deliver): not shown', (resource, operation) => {
 	expect(shownHints({ resource, operation })).toEqual([]);
 });
 

@@ -13,6 +13,7 @@ import {
 import { runAifaceswap } from '../support/n8n';
 import { useMockApi } from '../support/mock';
 import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
+import { callbackTypeOf, creditsFor, pathOf } from '../support/operations';
 
 const api = useMockApi();
 
@@ -31,13 +32,13 @@ describe('image: swapFace', () => {
 		expect(result.error).toBeUndefined();
 		const [request] = api.apiRequests();
 		expect(api.apiRequests()).toHaveLength(1);
-		expect(request.path).toBe('/api/aifaceswap/v1/faceswap');
+		expect(request.path).toBe(pathOf('image', 'swapFace'));
 		expect(request.method).toBe('POST');
 		expect(request.headers.authorization).toBe(`Bearer ${MOCK_API_KEY}`);
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ source_image: SOURCE_URL, face_image: FACE_URL, webhook: CALLBACK_URL });
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: callbackTypeOf('image', 'swapFace'), alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -65,7 +66,7 @@ describe('image: swapFace', () => {
 			face_image: { fileName: 'face.jpg', mimeType: 'image/jpeg', size: FACE_JPEG.length, sha256: sha256(FACE_JPEG) },
 		});
 		expect(request.body).toEqual({ webhook: CALLBACK_URL });
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: 1, alreadySubmitted: false });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, type: callbackTypeOf('image', 'swapFace'), alreadySubmitted: false });
 	});
 
 	test('one binary and one URL image: the URL goes as a text field of the multipart body', async () => {
@@ -100,7 +101,7 @@ describe('image: extractFaces', () => {
 
 	test('from a URL: faces in API order with their index, count and credits', async () => {
 		const result = await run({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL });
-		expect(api.apiRequests()[0].path).toBe('/api/aifaceswap/v1/extract_face');
+		expect(api.apiRequests()[0].path).toBe(pathOf('image', 'extractFaces'));
 		expect(api.apiRequests()[0].body).toEqual({ img: SOURCE_URL });
 		expect(result.output).toEqual([{ json: { faces, faceCount: 3, credits: PRICES.image.extractFaces }, pairedItem: { item: 0 } }]);
 	});
@@ -127,13 +128,14 @@ describe('image: swapMultipleFaces', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const [request] = api.apiRequests();
-		expect(request.path).toBe('/api/aifaceswap/v1/multi_faceswap');
+		expect(request.path).toBe(pathOf('image', 'swapMultipleFaces'));
 		expect(request.body).toEqual({
 			source_image: SOURCE_URL,
 			face_image: [FACE_URL, FACE_URL_2],
 			index: [2, 0],
 			webhook: CALLBACK_URL,
 		});
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: 5, estimatedCredits: 5, type: 2, alreadySubmitted: false });
+		const credits = creditsFor('image', 'swapMultipleFaces');
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits, estimatedCredits: credits, type: callbackTypeOf('image', 'swapMultipleFaces'), alreadySubmitted: false });
 	});
 });

@@ -8,6 +8,7 @@ import { useMockApi } from '../support/mock';
 import type { TestItem } from '../support/n8n';
 import { anotherProcess, runAifaceswap } from '../support/n8n';
 import { processedData } from '../support/processed-data';
+import { callbackTypeOf } from '../support/operations';
 import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
 
 const api = useMockApi();
@@ -302,7 +303,7 @@ test('Wait for Result: an already submitted request does not pause the execution
 	expect(first.status).toBe('waiting');
 	const second = await run(itemsOf(1));
 	expect(second.status).toBe('success');
-	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, taskId: api.tasks[0].taskId, type: 1 });
+	expect(second.output?.[0].json).toMatchObject({ alreadySubmitted: true, taskId: api.tasks[0].taskId, type: callbackTypeOf('image', 'swapFace') });
 	// Nothing was waited for: the item claims no result (no success: false, which reads as a failed task).
 	expect(second.output?.[0].json).not.toHaveProperty('success');
 	expect(second.output?.[0].json).not.toHaveProperty('timedOut');

@@ -7,6 +7,7 @@ import { RESULT_PNG } from '../mock-api/server';
 import { Bystander } from '../support/bystander';
 import { FACE_URL, SOURCE_URL } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
+import { declarationOf, DECLARED } from '../support/operations';
 import { runAifaceswap } from '../support/n8n';
 import { post, useWebhookServer } from '../support/webhook-server';
 
@@ -14,7 +15,9 @@ const api = useMockApi();
 const n8n = useWebhookServer();
 
 const TASK = 'ac3eb7ab5852233a3d2076031103b4fe';
-const successBody = () => ({ success: 1, type: 1, task_id: TASK, result_image: api.resultUrl(TASK) });
+const single = declarationOf('image', 'swapFace');
+const multiple = declarationOf('image', 'swapMultipleFaces');
+const successBody = () => ({ success: 1, type: single.callbackType, task_id: TASK, result_image: api.resultUrl(TASK) });
 const startedItems = () => n8n.started.map((data) => data[0].map((item) => item.json));
 
 describe('answers', () => {
@@ -22,14 +25,29 @@ describe('answers', () => {
 		const answer = await post(n8n.triggerUrl(), successBody());
 		expect(answer).toEqual({ status: 200, json: { message: 'Workflow was started' } });
 		expect(startedItems()).toEqual([
-			[{ taskId: TASK, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(TASK), reference: '' }],
+			[{ taskId: TASK, success: true, type: single.callbackType, typeName: single.callbackName, resultUrl: api.resultUrl(TASK), reference: '' }],
 		]);
 	});
 
 	test('a failure callback starts it too, with success false and an empty resultUrl', async () => {
-		const answer = await post(n8n.triggerUrl(), { success: 0, type: 2, task_id: TASK, result_image: '' });
+		const answer = await post(n8n.triggerUrl(), { success: 0, type: multiple.callbackType, task_id: TASK, result_image: '' });
 		expect(answer.status).toBe(200);
-		expect(startedItems()).toEqual([[{ taskId: TASK, success: false, type: 2, typeName: 'Multiple face swap', resultUrl: '', reference: '' }]]);
+		expect(startedItems()).toEqual([[{ taskId: TASK, success: false, type: multiple.callbackType, typeName: multiple.callbackName, resultUrl: '', reference: '' }]]);
+	});
+
+	test('a callback of a type no operation declares, or of no type, starts the workflow too, named Unknown: its result is not lost', async () => {
+		const declared = DECLARED.map(({ declaration }) => declaration.callbackType);
+		const undeclared = Math.max(0, ...declared.filter((type) => type !== undefined)) + 1;
+		for (const type of [undeclared, String(undeclared), undefined, 'video']) {
+			expect((await post(n8n.triggerUrl(), { ...successBody(), type })).status).toBe(200);
+		}
+		expect(startedItems().map(([item]) => [item.type, item.typeName])).toEqual([
+			[undeclared, 'Unknown'],
+			[undeclared, 'Unknown'],
+			[0, 'Unknown'],
+			[0, 'Unknown'],
+		]);
+		expect(startedItems().every(([item]) => item.resultUrl === api.resultUrl(TASK) && item.success === true)).toBe(true);
 	});
 
 	test('a callback outside Events is answered 200 and starts nothing', async () => {
@@ -47,7 +65,6 @@ describe('answers', () => {
 		['a JSON array', [successBody()], {}, 'The body must be a JSON object (send Content-Type: application/json).'],
 		['no task_id', { success: 1, type: 1 }, {}, 'The body has no task_id.'],
 		['success 2', { ...{ success: 2, type: 1, task_id: TASK } }, {}, 'success must be 1 or 0.'],
-		['type 3', { success: 1, type: 3, task_id: TASK }, {}, 'type must be 1 or 2.'],
 	])('%s is answered 400 with the reason and starts nothing', async (_name, body, headers, reason) => {
 		const answer = await post(n8n.triggerUrl(), body, headers as Record<string, string>);
 		expect(answer).toEqual({ status: 400, json: { error: reason } });
@@ -106,7 +123,7 @@ describe('from a real task', () => {
 		expect(api.apiRequests()[0].body.webhook).toBe(n8n.triggerUrl());
 		for (let waited = 0; api.callbacks.length === 0 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
 		expect(startedItems()).toEqual([
-			[{ taskId: run.output?.[0].json.taskId, success: true, type: 1, typeName: 'Single face swap', resultUrl: api.resultUrl(String(run.output?.[0].json.taskId)), reference: '' }],
+			[{ taskId: run.output?.[0].json.taskId, success: true, type: single.callbackType, typeName: single.callbackName, resultUrl: api.resultUrl(String(run.output?.[0].json.taskId)), reference: '' }],
 		]);
 		expect(api.callbacks[0].status).toBe(200);
 	});
@@ -278,8 +295,8 @@ describe('helpers', () => {
 	});
 
 	test('callback values may come as text or booleans', () => {
-		expect(parseTaskCallback({ success: '1', type: '2', task_id: 42, result_image: ' https://x.aifaceswap.io/r.png ' })).toEqual({
-			callback: { taskId: '42', success: true, type: 2, typeName: 'Multiple face swap', resultUrl: 'https://x.aifaceswap.io/r.png' },
+		expect(parseTaskCallback({ success: '1', type: '2', task_id: 42, result_image: ' https://x.aifaceswap.io/r.png ' }, { 2: 'Two' })).toEqual({
+			callback: { taskId: '42', success: true, type: 2, typeName: 'Two', resultUrl: 'https://x.aifaceswap.io/r.png' },
 		});
 		expect(parseTaskCallback({ success: false, task_id: 'a' })).toMatchObject({ callback: { success: false, type: 0, typeName: 'Unknown' } });
 	});

@@ -2,11 +2,14 @@ import { FACE_URL, photoFile, SOURCE_URL, textFile, VIDEO_URL } from '../support
 import type { TestItem } from '../support/n8n';
 import { useMockApi } from '../support/mock';
 import { runAifaceswap } from '../support/n8n';
+import { creditsFor } from '../support/operations';
 
 const api = useMockApi();
 
 const imageSwap = { resource: 'image', operation: 'swapFace', sourceImageUrl: SOURCE_URL, faceImageUrl: FACE_URL };
 const videoSwap = { resource: 'video', operation: 'swapFace', sourceVideoUrl: VIDEO_URL, faceImageUrl: FACE_URL, durationSource: 'manual', duration: 5 };
+/** Ten seconds of video swap at 2K, by the price list. */
+const tenSeconds = creditsFor('video', 'swapFace', { durationSeconds: 10, enhance: 2 });
 const base64 = photoFile.data.toString('base64');
 const multiVideo = (references: unknown[], extra: Record<string, unknown> = {}) => ({
 	resource: 'video',
@@ -41,7 +44,7 @@ const cases: Case[] = [
 	['frame text that is not base64', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: 'abc$%^' }, /^Frame Base64 \(frameBase64\) is not base64 text of an image/],
 	['an empty frame', { resource: 'video', operation: 'extractFaces', frameInput: 'base64', frameBase64: '  ' }, /^Frame Base64 \(frameBase64\) is empty/],
 	['a callback URL that is not http(s)', { ...imageSwap, webhookUrl: 'n8n.local/webhook' }, /^Callback URL \(webhookUrl\) is not a valid URL/],
-	['an estimate above Max Credits', { ...videoSwap, duration: 10, enhance: 2, options: { maxCredits: 50 } }, /^Max Credits \(options\.maxCredits\) is 50, but this task is estimated at 60 credits, so it was not sent/],
+	['an estimate above Max Credits', { ...videoSwap, duration: 10, enhance: 2, options: { maxCredits: tenSeconds - 1 } }, new RegExp(`^Max Credits \\(options\\.maxCredits\\) is ${tenSeconds - 1}, but this task is estimated at ${tenSeconds} credits, so it was not sent`)],
 ];
 
 test.each(cases.map(([name, parameters, message, items]) => ({ name, parameters, message, items })))(
@@ -58,9 +61,9 @@ test.each(cases.map(([name, parameters, message, items]) => ({ name, parameters,
 test('a task within Max Credits is sent', async () => {
 	const result = await runAifaceswap({
 		baseUrl: api.url,
-		parameters: { ...videoSwap, duration: 10, enhance: 2, options: { maxCredits: 60 } } as never,
+		parameters: { ...videoSwap, duration: 10, enhance: 2, options: { maxCredits: tenSeconds } } as never,
 	});
-	expect(result.output?.[0].json.estimatedCredits).toBe(60);
+	expect(result.output?.[0].json.estimatedCredits).toBe(tenSeconds);
 	expect(api.apiRequests()).toHaveLength(1);
 });
 

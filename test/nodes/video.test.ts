@@ -3,6 +3,7 @@ import { CALLBACK_URL, FACE_JPEG, FACE_URL, FACE_URL_2, faceFile, PHOTO_PNG, pho
 import { runAifaceswap } from '../support/n8n';
 import { useMockApi } from '../support/mock';
 import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
+import { callbackTypeOf, creditsFor, pathOf } from '../support/operations';
 
 const api = useMockApi();
 
@@ -11,10 +12,11 @@ const run = async (parameters: Record<string, unknown>, items?: Parameters<typeo
 
 describe('video: swapFace', () => {
 	test.each([
-		[0, 5, 10],
-		[1, 5, 20],
-		[2, 2.5, 15],
-	])('enhance %i for %f s: body, charged credits and estimate %i', async (enhance, duration, credits) => {
+		[0, 5],
+		[1, 5],
+		[2, 2.5],
+	])('enhance %i for %f s: body, charged credits and estimate by the price list', async (enhance, duration) => {
+		const credits = creditsFor('video', 'swapFace', { durationSeconds: duration, enhance });
 		const result = await run({
 			resource: 'video',
 			operation: 'swapFace',
@@ -27,7 +29,7 @@ describe('video: swapFace', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const [request] = api.apiRequests();
-		expect(request.path).toBe('/api/aifaceswap/v1/video_faceswap');
+		expect(request.path).toBe(pathOf('video', 'swapFace'));
 		expect(request.body).toEqual({
 			source_video: VIDEO_URL,
 			face_image: FACE_URL,
@@ -36,7 +38,7 @@ describe('video: swapFace', () => {
 			webhook: CALLBACK_URL,
 		});
 		expect(result.output).toEqual([
-			{ json: { taskId: api.tasks[0].taskId, reference: '', credits, estimatedCredits: credits, duration, type: 1, alreadySubmitted: false }, pairedItem: { item: 0 } },
+			{ json: { taskId: api.tasks[0].taskId, reference: '', credits, estimatedCredits: credits, duration, type: callbackTypeOf('video', 'swapFace'), alreadySubmitted: false }, pairedItem: { item: 0 } },
 		]);
 	});
 });
@@ -44,10 +46,10 @@ describe('video: swapFace', () => {
 describe('video: extractFaces', () => {
 	const faces = FRAME_BOXES.map(([x1, y1, x2, y2], index) => ({ index, x1, y1, x2, y2 }));
 
-	test('a binary frame is sent as base64_img; faces come from pos; the API reports no points, so credits is the price-list cost (2); the frame passes through for cropping', async () => {
+	test('a binary frame is sent as base64_img; faces come from pos; the API reports no points, so credits is the price-list cost; the frame passes through for cropping', async () => {
 		const result = await run({ resource: 'video', operation: 'extractFaces' }, [{ binary: { data: photoFile } }]);
 		const [request] = api.apiRequests();
-		expect(request.path).toBe('/api/aifaceswap/v1/extract_base64_face');
+		expect(request.path).toBe(pathOf('video', 'extractFaces'));
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.body).toEqual({ base64_img: PHOTO_PNG.toString('base64') });
 		expect(result.output).toEqual([{ json: { faces, faceCount: 2, credits: PRICES.video.extractFaces }, binary: { data: expect.objectContaining({ fileName: 'photo.png', mimeType: 'image/png' }) }, pairedItem: { item: 0 } }]);
@@ -84,7 +86,7 @@ describe('video: swapMultipleFaces', () => {
 		);
 		expect(result.error).toBeUndefined();
 		const [request] = api.apiRequests();
-		expect(request.path).toBe('/api/aifaceswap/v1/multi_video_faceswap');
+		expect(request.path).toBe(pathOf('video', 'swapMultipleFaces'));
 		expect(request.body).toEqual({
 			source_video: VIDEO_URL,
 			ref_info: [
@@ -95,7 +97,8 @@ describe('video: swapMultipleFaces', () => {
 			enhance: 1,
 			webhook: CALLBACK_URL,
 		});
-		// (2 faces + 1 + enhance 1) x 2 x 4 s = 32
-		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits: 32, estimatedCredits: 32, duration: 4, type: 2, alreadySubmitted: false });
+		// priced by its 2 faces, enhance 1 and 4 s
+		const credits = creditsFor('video', 'swapMultipleFaces', { durationSeconds: 4, enhance: 1, faceCount: 2 });
+		expect(result.output?.[0].json).toEqual({ taskId: api.tasks[0].taskId, reference: '', credits, estimatedCredits: credits, duration: 4, type: callbackTypeOf('video', 'swapMultipleFaces'), alreadySubmitted: false });
 	});
 });

@@ -7,6 +7,7 @@ import { FACE_URL, PHOTO_PNG } from '../support/fixtures';
 import { useMockApi } from '../support/mock';
 import { mp4 } from '../support/mp4';
 import { runAifaceswap } from '../support/n8n';
+import { creditsFor } from '../support/operations';
 
 const api = useMockApi();
 
@@ -27,8 +28,8 @@ test('Duration Source defaults to the video: a faststart file costs one 64 KiB r
 	const result = await run(swap('fast.mp4'));
 	const [request] = api.apiRequests();
 	expect(request.body).toMatchObject({ duration: 12.35, enhance: 1 });
-	// 2 x (enhance 1 + 1) x 12.35 s
-	expect(result.output?.[0].json).toMatchObject({ duration: 12.35, estimatedCredits: 49.4 });
+	// 12.35 s at enhance 1
+	expect(result.output?.[0].json).toMatchObject({ duration: 12.35, estimatedCredits: creditsFor('video', 'swapFace', { durationSeconds: 12.35, enhance: 1 }) });
 	expect(api.files.ranges.get('fast.mp4')).toEqual(['bytes=0-65535']);
 	expect(api.files.bytesSent('fast.mp4')).toBe(65_536);
 });

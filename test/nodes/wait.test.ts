@@ -9,6 +9,7 @@ import type { RunResult, TestItem } from '../support/n8n';
 import { resumeAfterWaitLimit, runAifaceswap } from '../support/n8n';
 import { post, useWebhookServer } from '../support/webhook-server';
 import { PRICES } from '../../nodes/Aifaceswap/pricing/credits';
+import { callbackTypeOf, creditsFor } from '../support/operations';
 
 const api = useMockApi();
 const n8n = useWebhookServer();
@@ -48,7 +49,7 @@ test('the callback resumes the execution with the result', async () => {
 	expect(resumed?.status).toBe('success');
 	expect(resumed?.output).toEqual([
 		{
-			json: { taskId: task.taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: 1, timedOut: false },
+			json: { taskId: task.taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, success: true, resultUrl: api.resultUrl(task.taskId), type: callbackTypeOf('image', 'swapFace'), timedOut: false },
 			pairedItem: { item: 0 },
 		},
 	]);
@@ -70,9 +71,9 @@ test('video multiple face swap waits too, with type 2 and its credits', async ()
 	await api.sendCallback(task.webhook!, api.callbackBody(task));
 	expect(n8n.resumed.get(paused.additionalData.executionId!)?.output?.[0].json).toMatchObject({
 		taskId: task.taskId,
-		credits: 12,
-		estimatedCredits: 12,
-		type: 2,
+		credits: creditsFor('video', 'swapMultipleFaces', { durationSeconds: 3, faceCount: 1 }),
+		estimatedCredits: creditsFor('video', 'swapMultipleFaces', { durationSeconds: 3, faceCount: 1 }),
+		type: callbackTypeOf('video', 'swapMultipleFaces'),
 		success: true,
 	});
 });
@@ -227,7 +228,7 @@ test('when the wait limit passes, the item continues with the task id and timedO
 	expect(resumed.status).toBe('success');
 	expect(resumed.output).toEqual([
 		{
-			json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: 1, success: false, resultUrl: '', timedOut: true },
+			json: { taskId: api.tasks[0].taskId, reference: '', credits: PRICES.image.swapFace, estimatedCredits: PRICES.image.swapFace, alreadySubmitted: false, type: callbackTypeOf('image', 'swapFace'), success: false, resultUrl: '', timedOut: true },
 			pairedItem: { item: 0 },
 		},
 	]);

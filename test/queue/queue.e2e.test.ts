@@ -18,6 +18,7 @@ import { nodeOutput } from '../e2e/n8n-server';
 import { BATCH_NODE, HASH_NODE, triggerWorkflow, webhookToAifaceswap } from '../e2e/workflows';
 import { generatedSha256 } from '../mock-api/generated-files';
 import { PeakMemory } from '../support/process-memory';
+import { endpointOf } from '../support/operations';
 
 const queue = useQueueHarness('queue', { workers: 2 });
 const { api, stack } = queue;
@@ -71,7 +72,7 @@ test('one-item executions at once on both workers: 60 swaps, then the same 60 ag
 	expect(sendsPerUrl().size).toBe(90);
 	expect(sentTwice).toEqual([]);
 	// every swap's record is in Postgres (a later replay on any worker finds it), after the heal
-	const recorded = (source: string) => md5(`${submissionKey('faceswap', { source_image: source, face_image: FACE_URL }, { kind: 'none' }, '')}@${today()}`);
+	const recorded = (source: string) => md5(`${submissionKey(endpointOf('image', 'swapFace'), { source_image: source, face_image: FACE_URL }, { kind: 'none' }, '')}@${today()}`);
 	const missing = () => [...swaps, ...pairs].filter((source) => !queue.recordRows(id)[0].data.includes(recorded(source)));
 	await until('every swap recorded', () => (missing().length === 0 ? true : undefined), 20_000);
 	process.stdout.write(`queue mode: ${queue.recordRows(id)[0].data.length} values in the node's row for 90 swaps\n`);

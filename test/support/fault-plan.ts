@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault, MockAifaceswapApi, RecordedRequest } from '../mock-api/server';
 import { SOURCE_URL } from './fixtures';
+import { endpointOf } from './operations';
 
 /** What must become of an item: its output, and how many requests and tasks it may cost. */
 interface FaultCase {
@@ -67,7 +68,7 @@ export interface ItemAccount {
 /** What the mock saw and what the node output, per item. */
 export function accountItems(api: MockAifaceswapApi, outputs: Array<{ json: IDataObject }>, itemCount: number): ItemAccount[] {
 	const byItem = new Map<number, RecordedRequest[]>();
-	for (const request of api.apiRequests('faceswap')) {
+	for (const request of api.apiRequests(endpointOf('image', 'swapFace'))) {
 		const match = /\?item=(\d+)$/.exec(String(request.body.source_image));
 		if (!match) continue;
 		const itemIndex = Number(match[1]);

@@ -34,21 +34,27 @@ export interface NotForModels {
 
 /**
  * Everything about one operation, declared in its own `<operation>.operation.ts`. The resource's
- * option list (with the price text), the router, the editor hint, the tool variant and the mock API
- * are built from these declarations.
+ * option list (with the price text), the router, the node's operation map type, the editor hint, the
+ * tool variant, the trigger's callback type names and the mock API are built from these declarations.
  */
-export interface OperationDeclaration {
+export type OperationDeclaration = {
 	/** The Operation option: its name, value (saved in workflows: never renamed), description (without the price) and action. */
 	option: { name: string; value: string; description: string; action: string };
 	/** The aifaceswap endpoint it POSTs to. */
 	endpoint: Endpoint;
+	/** The body fields it sends, as the API documentation names them (`webhook` not counted: it comes with a callback). */
+	fields: readonly string[];
 	/** Its price, from the price list (`PRICES` in pricing/credits.ts). */
 	price: Price;
-	/** Set when it creates a task delivered by callback: the callback's `type`. Such an operation has Result Mode. */
-	callbackType?: number;
 	/** Set when a model cannot fill it: it then refuses to run as an AI Agent's tool. */
 	notForModels?: NotForModels;
-}
+} & DeliveredByCallback;
+
+/**
+ * Set when the operation creates a task delivered by callback (such an operation has Result Mode):
+ * the callback's `type` and its name, which the Aifaceswap Trigger outputs as `typeName`.
+ */
+type DeliveredByCallback = { callbackType: number; callbackName: string } | { callbackType?: undefined; callbackName?: undefined };
 
 /** One operation's module: its declaration, fields and `execute`; an operation with Result Mode also its `task`. */
 export interface OperationModule {
@@ -78,7 +84,7 @@ const OPERATION_FIELD: INodeProperties = {
 };
 
 /** A resource's Operation field and its operations' fields, from its operations in the order the editor lists them. */
-export function resourceDescription(resource: string, operations: OperationModule[]): INodeProperties[] {
+export function resourceDescription(resource: string, operations: readonly OperationModule[]): INodeProperties[] {
 	const field: INodeProperties = {
 		...OPERATION_FIELD,
 		displayOptions: { show: { resource: [resource] } },

@@ -9,23 +9,17 @@ import { submitAndWait } from '../wait/waitForResult';
 import { runBatch } from './batch';
 import { runTaskBatch, submitWithinCap } from './taskBatch';
 import * as image from './image/Image.resource';
-import type { AifaceswapMap, AifaceswapType } from './node.type';
+import type { AifaceswapType } from './node.type';
 import type { OperationModule, Run } from './operation';
 import { hasResultMode } from './operation';
 import { notForModelsMessage } from './tool.descriptions';
 import * as video from './video/Video.resource';
 
-/** Each resource's own operations, as `node.type.ts` lists them: an operation may belong to one resource only. */
-type Operations = { [R in keyof AifaceswapMap]: { [O in AifaceswapMap[R]]: OperationModule } };
-
-/** Fails the type check when a resource index does not export an operation `node.type.ts` lists. */
-export const OPERATIONS: Operations = { image, video };
-
 /** Each resource's operations, in the order the editor lists them. */
-export type OperationRegistry = Record<string, OperationModule[]>;
+export type OperationRegistry = Record<string, readonly OperationModule[]>;
 
-/** The node's operations, from the resource indexes. */
-export const REGISTRY: OperationRegistry = { image: image.operations, video: video.operations };
+/** The node's operations, from the resource indexes (`node.type.ts` derives the operation map from them too). */
+export const REGISTRY = { image: image.operations, video: video.operations } satisfies OperationRegistry;
 
 /** The operation a node's parameters choose, if the registry has it. */
 export function findOperation(registry: OperationRegistry, resource: string, operation: string): OperationModule | undefined {
@@ -39,6 +33,15 @@ export function operationsWithResultMode(registry: OperationRegistry = REGISTRY)
 		.filter(({ declaration }) => hasResultMode(declaration))
 		.map(({ declaration }) => declaration.option.value);
 	return [...new Set(values)];
+}
+
+/** The name of each callback `type` the operations declare, for the Aifaceswap Trigger's `typeName`. */
+export function callbackTypeNames(registry: OperationRegistry = REGISTRY): Record<number, string> {
+	const names: Record<number, string> = {};
+	for (const { declaration } of Object.values(registry).flat()) {
+		if (declaration.callbackType !== undefined) names[declaration.callbackType] = declaration.callbackName;
+	}
+	return names;
 }
 
 /**

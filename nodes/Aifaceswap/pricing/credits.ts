@@ -54,8 +54,8 @@ export function creditsOf(price: Price, inputs: VideoPriceInputs = { durationSec
 }
 
 /**
- * The AI Agent tool's default Max Credits per call. It covers every image operation (2 to 5 credits)
- * and a short video (30 s without enhancement, 15 s at 1080p, 10 s at 2K), and refuses what a
- * model should not spend on its own: a one-hour 2K video costs 21,600 credits.
+ * The AI Agent tool's default Max Credits per call. It covers every operation a model can use at a
+ * fixed price and a short video (the video swap's tool description says how many seconds, from the
+ * price list), and refuses what a model should not spend on its own, such as an hour of video.
  */
 export const TOOL_MAX_CREDITS = 60;

@@ -25,7 +25,7 @@ import { networkErrorCode } from './networkErrors';
  * part of a message.
  */
 
-const CHECK_ENDPOINT = 'extract_face';
+export const CHECK_ENDPOINT = 'extract_face';
 const TIMEOUT_SECONDS = 20;
 
 const KEY_ADVICE = 'Copy the key again from the API Management page of aifaceswap.io.';

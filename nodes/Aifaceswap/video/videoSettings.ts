@@ -20,7 +20,8 @@ export interface VideoSettings {
 /** Reads and checks the video settings; sends nothing. */
 export async function readVideoSettings(ctx: IExecuteFunctions, itemIndex: number, api: ApiLocation): Promise<VideoSettings> {
 	const sourceVideo = await requirePublicHttpUrl(ctx, itemIndex, api, PARAMETERS.sourceVideoUrl, ctx.getNodeParameter(PARAMETERS.sourceVideoUrl.name, itemIndex));
-	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex));
+	// An operation without the Enhance field (enhanceField) sends no enhancement.
+	const enhance = requireEnhance(ctx, itemIndex, ctx.getNodeParameter('enhance', itemIndex, 0));
 	const durationSource = ctx.getNodeParameter('durationSource', itemIndex, 'video') as string;
 	if (durationSource === 'manual') {
 		const manualDuration = requirePositiveDuration(ctx, itemIndex, ctx.getNodeParameter('duration', itemIndex));

@@ -18,8 +18,9 @@ export const declaration = {
 		action: 'Extract faces from an image',
 	},
 	endpoint: 'extract_face',
+	fields: ['img'],
 	price: PRICES.image.extractFaces,
-} satisfies OperationDeclaration;
+} as const satisfies OperationDeclaration;
 
 const image: ImageParameters = {
 	input: 'imageInput',

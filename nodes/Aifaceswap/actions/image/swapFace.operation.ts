@@ -14,9 +14,11 @@ import { MODEL_INPUTS, TOOL_DESCRIPTIONS, toolDescriptionField } from '../tool.d
 export const declaration = {
 	option: { name: 'Swap Face', value: 'swapFace', description: 'Put a face into a photo', action: 'Swap a face in an image' },
 	endpoint: 'faceswap',
+	fields: ['source_image', 'face_image'],
 	price: PRICES.image.swapFace,
 	callbackType: 1,
-} satisfies OperationDeclaration;
+	callbackName: 'Single face swap',
+} as const satisfies OperationDeclaration;
 
 const sourceImage: ImageParameters = {
 	input: 'sourceImageInput',

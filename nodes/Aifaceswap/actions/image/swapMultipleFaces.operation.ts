@@ -19,11 +19,13 @@ export const declaration = {
 		action: 'Swap multiple faces in an image',
 	},
 	endpoint: 'multi_faceswap',
+	fields: ['source_image', 'face_image', 'index'],
 	price: PRICES.image.swapMultipleFaces,
 	callbackType: 2,
+	callbackName: 'Multiple face swap',
 	// A model cannot give the faces.
 	notForModels: { operation: 'Swap Multiple Faces (image)', needs: 'face indexes paired with face image URLs' },
-} satisfies OperationDeclaration;
+} as const satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({

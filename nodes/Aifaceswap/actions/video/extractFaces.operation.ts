@@ -18,10 +18,11 @@ export const declaration = {
 		action: 'Extract faces from a video frame',
 	},
 	endpoint: 'extract_base64_face',
+	fields: ['base64_img'],
 	price: PRICES.video.extractFaces,
 	// A model cannot give the frame.
 	notForModels: { operation: 'Extract Faces From Frame (video)', needs: 'a video frame as an image file' },
-} satisfies OperationDeclaration;
+} as const satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	{

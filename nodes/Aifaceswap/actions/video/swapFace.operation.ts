@@ -19,9 +19,11 @@ export const declaration = {
 		action: 'Swap a face in a video',
 	},
 	endpoint: 'video_faceswap',
+	fields: ['source_video', 'face_image', 'duration', 'enhance'],
 	price: PRICES.video.swapFace,
 	callbackType: 1,
-} satisfies OperationDeclaration;
+	callbackName: 'Single face swap',
+} as const satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({

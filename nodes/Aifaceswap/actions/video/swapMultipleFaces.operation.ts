@@ -23,11 +23,13 @@ export const declaration = {
 		action: 'Swap multiple faces in a video',
 	},
 	endpoint: 'multi_video_faceswap',
+	fields: ['source_video', 'ref_info', 'duration', 'enhance'],
 	price: PRICES.video.swapMultipleFaces,
 	callbackType: 2,
+	callbackName: 'Multiple face swap',
 	// A model cannot give the face references.
 	notForModels: { operation: 'Swap Multiple Faces (video)', needs: 'face references cut from a video frame' },
-} satisfies OperationDeclaration;
+} as const satisfies OperationDeclaration;
 
 const properties: INodeProperties[] = [
 	...urlField({
