@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { MOCK_API_KEY, MockAifaceswapApi } from '../mock-api/server';
+import { endpointOf } from '../support/operations';
 import type { Execution, WorkflowFile } from './n8n-server';
 import { N8N_VERSION, N8nServer, nodeOutput } from './n8n-server';
 import type { CredentialRef } from './workflows';
@@ -146,10 +147,10 @@ test('20 rows: priced, submitted once each with the row id as reference, each re
 	expect(nodeOutput(first, 'Estimated Total').map((item) => item.json)).toEqual([
 		{ overRunCap: false, sum_estimatedCredits: 20 * PRICE, count_estimatedCredits: 20 },
 	]);
-	expect(api.apiRequests('faceswap')).toHaveLength(20);
+	expect(api.apiRequests(endpointOf('image', 'swapFace'))).toHaveLength(20);
 	const refs = refsByTask();
 	expect([...refs.values()].sort()).toEqual(table.map((row) => String(row.id)).sort());
-	for (const request of api.apiRequests('faceswap')) {
+	for (const request of api.apiRequests(endpointOf('image', 'swapFace'))) {
 		const row = table.find((r) => String(r.id) === refs.get(request.taskId!))!;
 		expect(request.body).toMatchObject({ source_image: row.sourceImageUrl });
 		expect(new URL(request.body.webhook as string).searchParams.get('token')).toBe('YOUR-SECRET');
@@ -187,7 +188,7 @@ test('a cap below the total: the estimate shows which rows it refuses, only the 
 		{ overRunCap: false, sum_estimatedCredits: 7 * PRICE, count_estimatedCredits: 7 },
 		{ overRunCap: true, sum_estimatedCredits: 13 * PRICE, count_estimatedCredits: 13 },
 	]);
-	expect(api.apiRequests('faceswap')).toHaveLength(7);
+	expect(api.apiRequests(endpointOf('image', 'swapFace'))).toHaveLength(7);
 	expect([...refsByTask().values()].sort()).toEqual(table.slice(0, 7).map((row) => String(row.id)).sort());
 	const output = nodeOutput(execution, 'Swap Every Row');
 	expect(output.slice(7).every((item) => String(item.json.error).includes('Max Credits per Run'))).toBe(true);
