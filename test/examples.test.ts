@@ -109,12 +109,14 @@ function estimateOf({ parameters }: ExampleNode): number | undefined {
 	return creditsOf(price, { durationSeconds: parameters.duration, enhance: Number(parameters.enhance ?? 0), faceCount: references?.length });
 }
 
-test.each(examples.map(({ file, workflow }) => [file, workflow]))('%s: the credits its note names are its nodes\' prices, and its Max Credits covers them', (_file, workflow) => {
+test.each(examples.map(({ file, workflow }) => [file, workflow]))('%s: the credits its note names are its nodes\' prices or run caps, and its Max Credits covers them', (_file, workflow) => {
 	const note = String(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote')?.parameters.content ?? '');
 	const aifaceswap = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-aifaceswap.aifaceswap') && !node.type.endsWith('Trigger'));
 	const estimates = aifaceswap.map(estimateOf).filter((credits) => credits !== undefined);
 	const named = [...note.matchAll(/\b(\d+(?:\.\d+)?) credits?\b/g)].map((match) => Number(match[1]));
-	expect({ named: named.filter((credits) => !estimates.includes(credits)), estimates }).toEqual({ named: [], estimates });
+	// a number of credits a note names is a node's price, or the Max Credits per Run a node has set
+	const runCaps = aifaceswap.map((node) => (node.parameters.options as { maxCreditsPerRun?: number } | undefined)?.maxCreditsPerRun).filter((cap) => cap !== undefined);
+	expect({ named: named.filter((credits) => !estimates.includes(credits) && !runCaps.includes(credits)), estimates }).toEqual({ named: [], estimates });
 	const maxCredits = [...note.matchAll(/Max Credits\*{0,2} (\d+)/g)].map((match) => Number(match[1]));
 	// Max Credits as set, or the AI Agent tool's default
 	const limitOf = (node: ExampleNode) => (node.parameters.options as { maxCredits?: number } | undefined)?.maxCredits ?? (node.type.endsWith('Tool') ? TOOL_MAX_CREDITS : undefined);
