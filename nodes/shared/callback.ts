@@ -49,7 +49,8 @@ function asFlag(value: unknown): number | undefined {
 }
 
 /**
- * Reads a task_callback body: a JSON object with `task_id` (string), `success` (1 or 0), `type`
+ * Reads a task_callback body: a JSON object with `task_id` (string), `success` (1 or 0; any other
+ * value read from whether there is a result), `type`
  * (a number; named by `typeNames`, any other value taken too, named as unknown) and `result_image`
  * (URL, may be empty on failure). Anything else yields a short reason to answer with HTTP 400.
  */
@@ -62,17 +63,17 @@ export function parseTaskCallback(body: unknown, typeNames: CallbackTypeNames = 
 	if (typeof taskId !== 'string' || taskId.trim() === '') {
 		return { problem: 'The body has no task_id.' };
 	}
-	const success = data.success === undefined ? undefined : asFlag(data.success);
-	if (success !== undefined && success !== 0 && success !== 1) {
-		return { problem: 'success must be 1 or 0.' };
-	}
+	// Never refused for its `success` either: 1 or 0 as documented; any other value is read like a
+	// missing one (a success when the callback carries a result).
+	const flag = asFlag(data.success);
+	const success = flag === 0 || flag === 1 ? flag : undefined;
 	// Never refused for its type: the API documents some types only, and a refused callback is a lost result.
 	const type = asFlag(data.type) ?? 0;
 	const resultUrl = typeof data.result_image === 'string' ? data.result_image.trim() : '';
 	return {
 		callback: {
 			taskId: taskId.trim(),
-			// A callback without `success` but with a result is taken as a success.
+			// A callback without a `success` of 1 or 0 but with a result is taken as a success.
 			success: success === undefined ? resultUrl !== '' : success === 1,
 			type,
 			typeName: typeNames[type] ?? UNKNOWN_TYPE_NAME,

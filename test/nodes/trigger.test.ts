@@ -64,11 +64,18 @@ describe('answers', () => {
 		['a form body without task_id', 'success=1&type=1', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'The body has no task_id.'],
 		['a JSON array', [successBody()], {}, 'The body must be a JSON object (send Content-Type: application/json).'],
 		['no task_id', { success: 1, type: 1 }, {}, 'The body has no task_id.'],
-		['success 2', { ...{ success: 2, type: 1, task_id: TASK } }, {}, 'success must be 1 or 0.'],
 	])('%s is answered 400 with the reason and starts nothing', async (_name, body, headers, reason) => {
 		const answer = await post(n8n.triggerUrl(), body, headers as Record<string, string>);
 		expect(answer).toEqual({ status: 400, json: { error: reason } });
 		expect(n8n.started).toHaveLength(0);
+	});
+
+	test('a success other than 1 or 0 is read from whether a result came: the callback is never lost to it', async () => {
+		for (const success of [2, 'yes', null]) {
+			expect((await post(n8n.triggerUrl(), { ...successBody(), success })).status).toBe(200);
+			expect((await post(n8n.triggerUrl(), { ...successBody(), success, result_image: '' })).status).toBe(200);
+		}
+		expect(startedItems().map(([item]) => item.success)).toEqual([true, false, true, false, true, false]);
 	});
 
 	test.each([
