@@ -1,0 +1,1 @@
+export const sentRecordLimits = { kept: 1_000 };
