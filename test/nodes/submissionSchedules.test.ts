@@ -119,7 +119,7 @@ test("schedule 6: another process's identical request, claimed while this one's 
 	expect(outcomes(await refused)).toEqual(['Insufficient credits']);
 	expect(outcomes(other)).toEqual([true]);
 	// the README admits this window (one API answer); the item's notice must not say the task exists
-	expect(String(other.output?.[0].json.notice)).toContain('refused');
+	expect(String(other.output?.[0].json.notice)).toContain('the API was refusing it at that moment');
 }, 30_000);
 
 test('schedule 7: a store call that never returns: the sent records kept for healing stay bounded', async () => {
@@ -134,12 +134,12 @@ test('schedule 7: a store call that never returns: the sent records kept for hea
 	const rest = outcomes(await workflow.run(urls.slice(1), { concurrency: 20 }));
 	await store.quiet(workflow.record, 1_500);
 	// when the stuck call ends after all, every record still kept is checked in one call
-	let largest = 0;
+	let healCall: number | undefined;
 	store.latencyOf = (call) => {
-		if (call.kind === 'check') largest = Math.max(largest, call.values);
+		if (call.kind === 'check') healCall ??= call.values;
 		return 5;
 	};
 	stuck.release();
 	await store.quiet(workflow.record, SETTLED_MS);
-	expect({ sent: [...first, ...rest].filter((outcome) => outcome === false).length, bounded: largest <= 3 * 50 }).toEqual({ sent: 300, bounded: true });
+	expect({ sent: [...first, ...rest].filter((outcome) => outcome === false).length, bounded: healCall !== undefined && healCall <= 3 * 50 }).toEqual({ sent: 300, bounded: true });
 }, 120_000);

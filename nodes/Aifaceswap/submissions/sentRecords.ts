@@ -1,1 +1,36 @@
+/**
+ * The records of requests sent lately, kept so that they can be written again when a store call
+ * that passed its deadline ends after all: it may then write a row it read before they were
+ * recorded. A record is kept while a call under way could still do that: for the deadline after
+ * its send, and longer while a late call that started before it has not ended. At most
+ * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
+ * past that the oldest is given up, and the first one given up while a late call lasts is logged.
+ */
 export const sentRecordLimits = { kept: 1_000 };
+
+interface Sent {
+	values: string[];
+	at: number;
+}
+
+export class SentRecords {
+	private sent: Sent[] = [];
+	private gaveUp = false;
+
+	/** Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed was given up (the first time only). */
+	add(values: string[], keepFrom: number, now: number): boolean {
+		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
+		this.sent.push({ values, at: now });
+		if (this.sent.length <= sentRecordLimits.kept) return false;
+		this.sent.splice(0, this.sent.length - sentRecordLimits.kept);
+		const first = !this.gaveUp;
+		this.gaveUp = true;
+		return first;
+	}
+
+	/** The records sent since `startedAt`, when a late call that started then has ended (a later give-up is logged again). */
+	since(startedAt: number): string[][] {
+		this.gaveUp = false;
+		return this.sent.filter((sent) => sent.at >= startedAt).map((sent) => sent.values);
+	}
+}
