@@ -52,7 +52,7 @@ export function judge(observation: Observation): Finding[] {
 	const failedTexts = (request: string) =>
 		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
 	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request));
-	const healGivenUp = observation.warnings.some((warning) => /kept being erased/.test(warning));
+	const healGivenUp = observation.warnings.some((warning) => /kept being erased|no longer kept for checking/.test(warning));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
 	const byRequest = new Map<string, Send[]>();

@@ -111,7 +111,7 @@ export function lateAnswer(entry: RecordEntry, nonce: string, found: Set<string>
 const LEFT_RECORDED =
 	'It stays in the submission record: a re-run within 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';
 
-export const UNDECIDABLE_MESSAGE = `the database call failed after it may have written this request (its answer was lost), and the request is in the record now, so this node cannot tell whether another n8n process recorded it first. ${LEFT_RECORDED}`;
+export const UNDECIDABLE_MESSAGE = `the database call failed after it may have written this request (its answer was lost), and the request is in the record now, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
 
 export function contendedMessage(limitMs: number): string {
 	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s. ${LEFT_RECORDED}`;

@@ -6,7 +6,7 @@
  * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
  * past that the oldest is given up, and the first one given up while a late call lasts is logged.
  */
-export const sentRecordLimits = { kept: 1_000 };
+export const sentRecordLimits = { kept: 50 };
 
 interface Sent {
 	values: string[];

@@ -76,7 +76,7 @@ class SubmissionRecord {
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
 		if (this.sent.add(values, keepFrom, now)) {
-			this.ctx.logger.warn("Aifaceswap submission record: a call to n8n's database has not returned; the records of the oldest requests sent since are no longer checked when it ends, so a replay may send them again");
+			this.ctx.logger.warn("Aifaceswap submission record: a call to n8n's database has not returned; the records of the oldest requests sent since are no longer kept for checking when it ends, so a replay may send them again");
 		}
 		this.open(newEntry('heal', values), HEAL_AFTER_MS);
 	}
