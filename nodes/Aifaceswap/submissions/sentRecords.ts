@@ -28,9 +28,13 @@ export class SentRecords {
 		return first;
 	}
 
-	/** The records sent since `startedAt`, when a late call that started then has ended (a later give-up is logged again). */
+	/** The records sent since `startedAt`. */
 	since(startedAt: number): string[][] {
-		this.gaveUp = false;
 		return this.sent.filter((sent) => sent.at >= startedAt).map((sent) => sent.values);
+	}
+
+	/** A late call has ended: the next give-up is logged again. */
+	lateCallEnded(): void {
+		this.gaveUp = false;
 	}
 }

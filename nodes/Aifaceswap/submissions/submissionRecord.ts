@@ -5,6 +5,7 @@ import type { Decision, RecordEntry } from './recordEntries';
 import { contendedMessage, entryValues, lateAnswer, newEntry, newNonce, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
+import { RefusalRemovals } from './refusalRemovals';
 import { SentRecords } from './sentRecords';
 import { StoreCalls, storeCallLimits } from './storeCalls';
 
@@ -43,13 +44,10 @@ interface OpenEntry extends RecordEntry {
 
 class SubmissionRecord {
 	private entries: OpenEntry[] = [];
-	private removals: Array<{ values: string[]; done: (error?: unknown) => void }> = [];
+	private readonly removals = new RefusalRemovals();
 	private readonly cleanup = new RecordCleanup();
 	private readonly sent = new SentRecords();
-	private readonly calls = new StoreCalls(
-		() => this.ctx,
-		(startedAt) => this.healSentSince(startedAt),
-	);
+	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
 	private readonly timers = new RecordTimers(() => this.poke());
 	private running = false;
 	private wake: (() => void) | undefined;
@@ -84,10 +82,7 @@ class SubmissionRecord {
 	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
 	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
 		this.use(ctx);
-		await new Promise<void>((resolve, reject) => {
-			this.removals.push({ values: recordValues(key, day), done: (error) => (error === undefined ? resolve() : reject(error)) });
-			this.poke();
-		});
+		await this.removals.remove(recordValues(key, day), () => this.poke());
 	}
 
 	private use(ctx: IExecuteFunctions): void {
@@ -96,6 +91,7 @@ class SubmissionRecord {
 
 	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
 	private healSentSince(startedAt: number): void {
+		this.sent.lateCallEnded();
 		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
 	}
 
@@ -121,7 +117,7 @@ class SubmissionRecord {
 		try {
 			for (;;) {
 				const due = this.entries.filter((entry) => entry.due);
-				if (this.removals.length > 0) await this.paced(async () => await this.removeRefused());
+				if (this.removals.pending) await this.paced(async () => await this.removeRefused());
 				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (await this.cleanUp()) continue;
 				else if (this.entries.length === 0 && this.timers.idle) {
@@ -156,7 +152,6 @@ class SubmissionRecord {
 			return;
 		}
 		const settleMs = this.calls.settleMs();
-		let verifying = 0;
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
 			const decision: Decision = observe(entry, nonces[i], found);
@@ -165,12 +160,8 @@ class SubmissionRecord {
 				this.cleanup.addStretch(decision.stretch);
 				this.close(entry, 'recorded');
 			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
-			else {
-				verifying++;
-				this.verifyLater(entry, settleMs);
-			}
+			else this.verifyLater(entry, settleMs);
 		}
-		if (verifying > 0) this.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
 	}
 
 	/** The entry's values were (re)written: check after the settle wait, later with each erasure. */
@@ -208,13 +199,15 @@ class SubmissionRecord {
 	}
 
 	private async removeRefused(): Promise<void> {
-		const removals = this.removals.splice(0);
-		try {
-			await this.calls.remove(removals.flatMap((removal) => removal.values));
-			for (const removal of removals) removal.done();
-		} catch (error) {
-			for (const removal of removals) removal.done(error);
-		}
+		await this.removals.run(
+			async (values) => await this.calls.remove(values),
+			(removeAgain) => {
+				const since = performance.now();
+				this.timers.later(this.calls.settleMs(), () =>
+					removeAgain(new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat())),
+				);
+			},
+		);
 	}
 
 	/** One small removal of what is not a record, when its time has come. False when there is none. */
