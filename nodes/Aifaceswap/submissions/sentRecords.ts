@@ -28,9 +28,16 @@ export class SentRecords {
 		return first;
 	}
 
-	/** The records sent since `startedAt`. */
+	/** The records sent (or written again) since `startedAt`. */
 	since(startedAt: number): string[][] {
 		return this.sent.filter((sent) => sent.at >= startedAt).map((sent) => sent.values);
+	}
+
+	/** The records sent since `startedAt`, to be written again at `now` (a later late call's write can erase them again). */
+	rewriteSince(startedAt: number, now: number): string[][] {
+		const again = this.sent.filter((sent) => sent.at >= startedAt);
+		for (const sent of again) sent.at = now;
+		return again.map((sent) => sent.values);
 	}
 
 	/** A late call has ended: the next give-up is logged again. */

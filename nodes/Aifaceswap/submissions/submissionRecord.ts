@@ -92,7 +92,14 @@ class SubmissionRecord {
 	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
 	private healSentSince(startedAt: number): void {
 		this.sent.lateCallEnded();
-		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
+		this.removals.lateCallEnded(startedAt, this.recordedSince(startedAt));
+		for (const values of this.sent.rewriteSince(startedAt, performance.now())) this.open(newEntry('heal', values), 0);
+		this.poke();
+	}
+
+	/** The values of requests this process has open or sent since `since`. */
+	private recordedSince(since: number): Set<string> {
+		return new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat());
 	}
 
 	private open(entry: OpenEntry, afterMs: number): void {
@@ -203,9 +210,7 @@ class SubmissionRecord {
 			async (values) => await this.calls.remove(values),
 			(removeAgain) => {
 				const since = performance.now();
-				this.timers.later(this.calls.settleMs(), () =>
-					removeAgain(new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat())),
-				);
+				this.timers.later(this.calls.settleMs(), () => removeAgain(this.recordedSince(since)));
 			},
 		);
 	}
