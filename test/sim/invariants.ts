@@ -52,6 +52,8 @@ export function judge(observation: Observation): Finding[] {
 	const failedTexts = (request: string) =>
 		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
 	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request));
+	// A call of another process that wrote after its deadline, from a read taken before `send`: it erased the record.
+	const erasedByLateWrite = (send: Send) => observation.lateWrites.some((write) => write.process !== send.process && write.readAt <= send.at && write.wroteAt >= send.at);
 	const healGivenUp = observation.warnings.some((warning) => /kept being erased|no longer kept for checking/.test(warning));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
@@ -64,7 +66,13 @@ export function judge(observation: Observation): Finding[] {
 			if (!first) continue;
 			sentTwice.add(request);
 			const slowBetween = observation.slowCallsAt.some((at) => at >= first.at - 60_000 && at <= send.at);
-			const admitted = healGivenUp ? 'heal given up (logged)' : first.process !== send.process && slowBetween ? 'two processes claiming at once, a store call slower than a settle wait' : undefined;
+			const admitted = healGivenUp
+				? 'heal given up (logged)'
+				: erasedByLateWrite(first)
+					? "another process's late write"
+					: first.process !== send.process && slowBetween
+						? 'two processes claiming at once, a store call slower than a settle wait'
+						: undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -75,7 +83,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? 'heal given up (logged)' : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? 'heal given up (logged)' : erasedByLateWrite(earlier) ? "another process's late write" : undefined });
 		}
 	}
 
@@ -89,7 +97,7 @@ export function judge(observation: Observation): Finding[] {
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))
 					? 'contention limit (its error says so)'
-					: texts.some((text) => /could not be removed|cannot tell whether another run sent it/.test(text))
+					: texts.some((text) => /could not be removed|cannot tell whether another run sent it|may stay in the submission record/.test(text))
 						? 'a failed removal or an undecidable claim (its error says so)'
 						: undefined;
 			findings.push({ invariant: 'I3', what: `${item.request} reported already submitted by ${run.process} ${run.name} but no task was or may have been created`, admitted });

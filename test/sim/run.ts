@@ -41,6 +41,7 @@ export interface Observation {
 	memory: Map<string, number>;
 	/** Store calls whose read-to-write time passed 40 ms (true time of the read). */
 	slowCallsAt: number[];
+	lateWrites: Array<{ process: string; readAt: number; wroteAt: number }>;
 	/** The largest difference between two processes' clocks. */
 	skewMs: number;
 	replayAt: number;
@@ -75,6 +76,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		warnings: [],
 		memory: new Map(),
 		slowCallsAt: store.slowCallsAt,
+		lateWrites: store.lateWrites,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),
 		replayAt: 0,
 		trace,

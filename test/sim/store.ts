@@ -48,6 +48,8 @@ export class SimStore {
 	calls = 0;
 	/** True time of the reads of calls whose read-to-write time passed 40 ms (the shortest settle wait). */
 	readonly slowCallsAt: number[] = [];
+	/** Calls that wrote after the node's deadline: their process, read and write times. */
+	readonly lateWrites: Array<{ process: string; readAt: number; wroteAt: number }> = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
@@ -123,6 +125,7 @@ export class SimStore {
 		if (!existed && !insert) return;
 		if (fault === 'hang') return await new Promise<void>(() => undefined);
 		if (rwMs > 40) this.slowCallsAt.push(this.time.now);
+		const readAt = this.time.now;
 		await this.time.sleep(rwMs);
 		if (!existed && this.row !== undefined) {
 			this.trace(`${label}: lost the first insert`);
@@ -130,6 +133,7 @@ export class SimStore {
 		}
 		this.row = change(read);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
+		if (fault === 'late') this.lateWrites.push({ process: proc.name, readAt, wroteAt: this.time.now });
 		if (fault === 'failAfter') throw new Error('Connection terminated unexpectedly (simulated, after the write)');
 		await this.time.sleep(random.int(0, 5));
 	}

@@ -113,6 +113,11 @@ const LEFT_RECORDED =
 
 export const UNDECIDABLE_MESSAGE = `the database call failed after it may have written this request (its answer was lost), and the request is in the record now, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
 
+/** A claim whose store calls kept failing: any of them may have written it. */
+export function failedMessage(error: Error): string {
+	return `${error.message}. A failed call may have written it, so it may stay in the submission record: a re-run within 48 hours may report it as already submitted; if so, re-run with Skip Already Submitted off`;
+}
+
 export function contendedMessage(limitMs: number): string {
 	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s. ${LEFT_RECORDED}`;
 }

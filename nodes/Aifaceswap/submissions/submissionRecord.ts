@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
 import type { Decision, RecordEntry } from './recordEntries';
-import { contendedMessage, entryValues, lateAnswer, newEntry, newNonce, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { contendedMessage, entryValues, failedMessage, lateAnswer, newEntry, newNonce, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
@@ -97,9 +97,9 @@ class SubmissionRecord {
 		this.poke();
 	}
 
-	/** The values of requests this process has open or sent since `since`. */
+	/** The values of requests this process sent since `since` (an open claim survives a removal: it writes again). */
 	private recordedSince(since: number): Set<string> {
-		return new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat());
+		return new Set(this.sent.since(since).flat());
 	}
 
 	private open(entry: OpenEntry, afterMs: number): void {
@@ -191,7 +191,7 @@ class SubmissionRecord {
 		entry.failures++;
 		if (entry.failures <= MAX_FAILURES) return this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
 		if (entry.kind === 'heal') this.giveUpHeal(entry, `could not be written again: ${error.message}`);
-		else this.close(entry, error);
+		else this.close(entry, new Error(failedMessage(error)));
 	}
 
 	private giveUpHeal(entry: OpenEntry, why: string): void {
