@@ -93,7 +93,11 @@ export function judge(observation: Observation): Finding[] {
 			if (item.kind !== 'alreadySubmitted' || sends.some((send) => send.request === item.request && mayHaveTask(send))) continue;
 			const texts = failedTexts(item.request);
 			const killedOrStopped = cut(item.request);
-			const admitted = killedOrStopped
+			// Claimed while another process's identical request was being refused and its record taken out.
+			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
+			const admitted = refusedMeanwhile
+				? "another process's request refused at that moment"
+				: killedOrStopped
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))
 					? 'contention limit (its error says so)'
@@ -116,7 +120,7 @@ export function judge(observation: Observation): Finding[] {
 			const cause = causeOf(failure.text);
 			const otherWriter = scheduled.some((other) => other !== run && other.spec.requests.some((request) => failure.request === '' || request === failure.request));
 			if (cause === undefined) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed with an undeclared cause: ${failure.text.slice(0, 160)}` });
-			else if (cause === 'undecidable' && !otherWriter) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed as undecidable though no other execution had its request` });
+			else if (cause === 'undecidable' && !otherWriter) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed as undecidable though no other execution had its request`, admitted: 'a database call that failed after it may have written (its error says so)' });
 		}
 	}
 
