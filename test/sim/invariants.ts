@@ -41,6 +41,14 @@ function causeOf(text: string): string | undefined {
 	return CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
+const HEAL_GIVEN_UP = 'heal given up (logged)';
+const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
+
+/** Whether a store call of another process than `send`'s read before the send and wrote after it (its write may erase the send's record). */
+function overwrittenByOther(observation: Observation, send: Send): boolean {
+	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
+}
+
 /** Sends that created, or may have created, a task (the node could not tell). */
 const mayHaveTask = (send: Send) => send.effect === 'created' || send.unknownToNode;
 
@@ -63,8 +71,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const slowBetween = observation.slowCallsAt.some((at) => at >= first.at - 60_000 && at <= send.at);
-			const admitted = healGivenUp ? 'heal given up (logged)' : first.process !== send.process && slowBetween ? 'two processes claiming at once, a store call slower than a settle wait' : undefined;
+			const admitted = healGivenUp ? HEAL_GIVEN_UP : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -75,7 +82,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? 'heal given up (logged)' : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
 		}
 	}
 
@@ -125,9 +132,9 @@ export function judge(observation: Observation): Finding[] {
 	return findings.filter((finding, i) => findings.findIndex((other) => other.invariant === finding.invariant && other.what === finding.what) === i);
 }
 
-/** Per process: 64, plus 6 for each item its executions can hold at once (5 x Concurrency each). */
+/** Per process: 64, plus 3 for each item its executions can hold at once (5 x Concurrency each). */
 export function memoryBound(runs: ExecutionRun[]): number {
-	return 64 + runs.reduce((sum, run) => sum + 6 * 5 * run.spec.concurrency, 0);
+	return 64 + runs.reduce((sum, run) => sum + 3 * 5 * run.spec.concurrency, 0);
 }
 
 function s(at: number, observation: Observation): string {

@@ -6,6 +6,7 @@ import type { Send } from './api';
 import { SimApi } from './api';
 import type { Plan } from './plan';
 import { Random } from './random';
+import type { SlowCall } from './store';
 import { SimStore } from './store';
 import type { SimProcess } from './virtualTime';
 import { VirtualTime } from './virtualTime';
@@ -39,8 +40,8 @@ export interface Observation {
 	warnings: string[];
 	/** Per process: the most its record held in memory, and when. */
 	memory: Map<string, number>;
-	/** Store calls whose read-to-write time passed 40 ms (true time of the read). */
-	slowCallsAt: number[];
+	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
+	slowCalls: SlowCall[];
 	/** The largest difference between two processes' clocks. */
 	skewMs: number;
 	replayAt: number;
@@ -67,14 +68,14 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		if (tracing) trace.push(`${((time.now - plan.startMs) / 1000).toFixed(3).padStart(10)} s  ${line}`);
 	};
 	const store = new SimStore(time, plan.store, log);
-	const api = new SimApi(plan.seed, time, plan.api, log);
+	const api = new SimApi(plan.seed, time, plan.api, log, plan.apiLatency);
 	const observation: Observation = {
 		plan,
 		executions: [],
 		sends: api.sends,
 		warnings: [],
 		memory: new Map(),
-		slowCallsAt: store.slowCallsAt,
+		slowCalls: store.slowCalls,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),
 		replayAt: 0,
 		trace,

@@ -23,6 +23,12 @@ export interface StoreFaults {
 	nearFullGap: number | undefined;
 }
 
+export interface SlowCall {
+	process: string;
+	readAt: number;
+	writeAt: number;
+}
+
 export type CallFault = 'none' | 'failBefore' | 'failAfter' | 'late' | 'hang';
 
 const md5 = (value: string) => createHash('md5').update(value).digest('base64');
@@ -46,8 +52,8 @@ export class SimStore {
 	private row: Row | undefined;
 	/** Calls under way per process, for the trace and for hung calls. */
 	calls = 0;
-	/** True time of the reads of calls whose read-to-write time passed 40 ms (the shortest settle wait). */
-	readonly slowCallsAt: number[] = [];
+	/** Calls whose read-to-write time passed 40 ms (the shortest settle wait): who made it, when it read and wrote (true time). */
+	readonly slowCalls: SlowCall[] = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
@@ -122,7 +128,8 @@ export class SimStore {
 		this.trace(`${label}: read ${read.old + read.values.length} values${fault === 'none' ? '' : ` (${fault})`}`);
 		if (!existed && !insert) return;
 		if (fault === 'hang') return await new Promise<void>(() => undefined);
-		if (rwMs > 40) this.slowCallsAt.push(this.time.now);
+		const slowCall = rwMs > 40 ? { process: proc.name, readAt: this.time.now, writeAt: this.time.now + rwMs } : undefined;
+		if (slowCall) this.slowCalls.push(slowCall);
 		await this.time.sleep(rwMs);
 		if (!existed && this.row !== undefined) {
 			this.trace(`${label}: lost the first insert`);
