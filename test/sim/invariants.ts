@@ -26,13 +26,13 @@ const HOUR_MS = 3_600_000;
 export const END_BOUND_MS = 30 * 60_000;
 export const RECORD_WINDOW_MS = 24 * HOUR_MS;
 
-/** The failures an item may end with, by what its error says. */
+/** The failures an item may end with, by what its error says (the first that matches). */
 export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
 	['refused by the API', /\(simulated\)|HTTP 4\d\d|API code 4\d\d/],
 	['may have been created', /may have been created/],
-	['not recorded, not sent', /Could not record the request/],
-	['contention limit', /kept rewriting the submission record/],
 	['undecidable', /cannot tell whether another run sent it/],
+	['contention limit', /kept rewriting the submission record/],
+	['not recorded, not sent', /Could not record the request/],
 	['run stopped', /the run stopped at a failed item/],
 	['API not reached', /Could not reach the aifaceswap API/],
 ];
@@ -110,7 +110,7 @@ export function judge(observation: Observation): Finding[] {
 			findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${run.endedAt === undefined ? 'never ended' : `took ${Math.round((run.endedAt - run.startedAt) / 1000)} s`}` });
 			continue;
 		}
-		const failures = [...(run.items ?? []).filter((item) => item.kind === 'failed'), ...(run.runError ? [{ request: '', text: run.runError }] : [])];
+		const failures = [...(run.items ?? []).filter((item) => item.kind === 'failed'), ...(run.runError ? [{ request: run.runErrorRequest ?? '', text: run.runError }] : [])];
 		for (const failure of failures) {
 			const cause = causeOf(failure.text);
 			const otherWriter = scheduled.some((other) => other !== run && other.spec.requests.some((request) => failure.request === '' || request === failure.request));

@@ -27,6 +27,8 @@ export interface ExecutionRun {
 	/** Each output item, or (the run threw) the error that ended it. */
 	items?: ItemEnd[];
 	runError?: string;
+	/** The request of the item whose error ended the run. */
+	runErrorRequest?: string;
 	stopped: boolean;
 	killed: boolean;
 	/** The judge's own replay at the end of the schedule (no faults). */
@@ -113,6 +115,8 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 				log(`${proc.name} ${name} ends: ${run.items.map((item) => `${item.request} ${item.kind}${item.kind === 'failed' ? ` (${item.text.slice(0, 90)})` : ''}`).join(', ')}`);
 			} catch (error) {
 				run.runError = errorText(error);
+				const itemIndex = (error as { context?: { itemIndex?: unknown } }).context?.itemIndex;
+				run.runErrorRequest = typeof itemIndex === 'number' ? spec.requests[itemIndex] : undefined;
 				log(`${proc.name} ${name} fails: ${run.runError.slice(0, 200)}`);
 			}
 			run.endedAt = time.now;
