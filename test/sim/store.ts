@@ -134,7 +134,8 @@ export class SimStore {
 		const fault = this.calm ? 'none' : drawn;
 		const slow = random.chance(this.faults.slow) && !this.calm;
 		const waitMs = slow ? random.int(100, 3_000) : random.int(0, 15);
-		const rwMs = fault === 'late' ? random.int(30_500, 90_000) : slow ? random.int(50, 2_000) : random.int(1, 20);
+		// Half the late calls write within 3 s after the node's 30 s deadline: while its retry is under way.
+		const rwMs = fault === 'late' ? (random.chance(0.5) ? random.int(30_500, 33_000) : random.int(33_000, 90_000)) : slow ? random.int(50, 2_000) : random.int(1, 20);
 		const label = `${proc.name} store#${id}`;
 		await this.time.sleep(waitMs);
 		if (fault === 'failBefore') {
