@@ -44,6 +44,8 @@ export class SimApi {
 		private readonly time: VirtualTime,
 		private readonly profile: ApiProfile,
 		private readonly trace: (line: string) => void,
+		/** Each answer's time, when the schedule fixes its range. */
+		private readonly latency?: readonly [number, number],
 	) {}
 
 	/** One HTTP request of the node (the answer as n8n's helper returns it with returnFullResponse). */
@@ -52,7 +54,7 @@ export class SimApi {
 		this.attempts.set(request, attempt);
 		const random = new Random(this.seed, 'api', request, attempt);
 		const answer: AnswerKind = this.calm ? 'task' : random.weighted(this.profile);
-		const latencyMs = this.calm ? 10 : answer.startsWith('timeout') ? 120_000 : random.chance(0.1) ? random.int(2_000, 20_000) : random.int(20, 800);
+		const latencyMs = this.calm ? 10 : this.latency ? random.int(...this.latency) : answer.startsWith('timeout') ? 120_000 : random.chance(0.1) ? random.int(2_000, 20_000) : random.int(20, 800);
 		const label = `${process} ${execution} api ${request} attempt ${attempt}`;
 		if (answer === 'connectionRefused') {
 			this.trace(`${label}: connection refused (never reached the API)`);

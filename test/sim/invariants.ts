@@ -26,19 +26,27 @@ const HOUR_MS = 3_600_000;
 export const END_BOUND_MS = 30 * 60_000;
 export const RECORD_WINDOW_MS = 24 * HOUR_MS;
 
-/** The failures an item may end with, by what its error says. */
+/** The failures an item may end with, by what its error says (the first that matches). */
 export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
 	['refused by the API', /\(simulated\)|HTTP 4\d\d|API code 4\d\d/],
 	['may have been created', /may have been created/],
-	['not recorded, not sent', /Could not record the request/],
-	['contention limit', /kept rewriting the submission record/],
 	['undecidable', /cannot tell whether another run sent it/],
+	['contention limit', /kept rewriting the submission record/],
+	['not recorded, not sent', /Could not record the request/],
 	['run stopped', /the run stopped at a failed item/],
 	['API not reached', /Could not reach the aifaceswap API/],
 ];
 
 function causeOf(text: string): string | undefined {
 	return CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+const HEAL_GIVEN_UP = 'heal given up (logged)';
+const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
+
+/** Whether a store call of another process than `send`'s read before the send and wrote after it (its write may erase the send's record). */
+function overwrittenByOther(observation: Observation, send: Send): boolean {
+	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
 }
 
 /** Sends that created, or may have created, a task (the node could not tell). */
@@ -52,8 +60,6 @@ export function judge(observation: Observation): Finding[] {
 	const failedTexts = (request: string) =>
 		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
 	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request));
-	// A call of another process that wrote after its deadline, from a read taken before `send`: it erased the record.
-	const erasedByLateWrite = (send: Send) => observation.lateWrites.some((write) => write.process !== send.process && write.readAt <= send.at && write.wroteAt >= send.at);
 	const healGivenUp = observation.warnings.some((warning) => /kept being erased|no longer kept for checking/.test(warning));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
@@ -65,14 +71,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const slowBetween = observation.slowCallsAt.some((at) => at >= first.at - 60_000 && at <= send.at);
-			const admitted = healGivenUp
-				? 'heal given up (logged)'
-				: erasedByLateWrite(first)
-					? "another process's late write"
-					: first.process !== send.process && slowBetween
-						? 'two processes claiming at once, a store call slower than a settle wait'
-						: undefined;
+			const admitted = healGivenUp ? HEAL_GIVEN_UP : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -83,7 +82,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? 'heal given up (logged)' : erasedByLateWrite(earlier) ? "another process's late write" : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
 		}
 	}
 
@@ -115,7 +114,7 @@ export function judge(observation: Observation): Finding[] {
 			findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${run.endedAt === undefined ? 'never ended' : `took ${Math.round((run.endedAt - run.startedAt) / 1000)} s`}` });
 			continue;
 		}
-		const failures = [...(run.items ?? []).filter((item) => item.kind === 'failed'), ...(run.runError ? [{ request: '', text: run.runError }] : [])];
+		const failures = [...(run.items ?? []).filter((item) => item.kind === 'failed'), ...(run.runError ? [{ request: run.runErrorRequest ?? '', text: run.runError }] : [])];
 		for (const failure of failures) {
 			const cause = causeOf(failure.text);
 			const otherWriter = scheduled.some((other) => other !== run && other.spec.requests.some((request) => failure.request === '' || request === failure.request));
@@ -137,9 +136,9 @@ export function judge(observation: Observation): Finding[] {
 	return findings.filter((finding, i) => findings.findIndex((other) => other.invariant === finding.invariant && other.what === finding.what) === i);
 }
 
-/** Per process: 64, plus 6 for each item its executions can hold at once (5 x Concurrency each). */
+/** Per process: 64, plus 3 for each item its executions can hold at once (5 x Concurrency each). */
 export function memoryBound(runs: ExecutionRun[]): number {
-	return 64 + runs.reduce((sum, run) => sum + 6 * 5 * run.spec.concurrency, 0);
+	return 64 + runs.reduce((sum, run) => sum + 3 * 5 * run.spec.concurrency, 0);
 }
 
 function s(at: number, observation: Observation): string {

@@ -36,17 +36,19 @@ export interface Plan {
 	kill?: { process: number; at: number; rerunAfterMs: number };
 	store: StoreFaults;
 	api: ApiProfile;
+	/** The range of the API's answer times, when fixed. */
+	apiLatency?: readonly [number, number];
 	/** Faults forced on a process's first store calls (a bias towards a family). */
 	forced: Array<{ process: number; faults: CallFault[] }>;
 }
 
 const DAY_MS = 86_400_000;
 const KINDS: ReadonlyArray<readonly [number, PlanKind]> = [
-	[70, 'mixed'],
+	[70.5, 'mixed'],
 	[12, 'storeFaults'],
 	[10, 'refusals'],
 	[6, 'lateCall'],
-	[2, 'flood'],
+	[1.5, 'flood'],
 ];
 
 function apiProfile(random: Random, kind: PlanKind): ApiProfile {
@@ -82,13 +84,13 @@ function storeFaults(random: Random, kind: PlanKind): StoreFaults {
 
 function execution(random: Random, name: string, process: number, at: number, pool: number, kind: PlanKind): ExecutionPlan {
 	const wait = kind !== 'flood' && random.chance(0.15);
-	const items = kind === 'flood' ? random.int(200, 300) : wait ? 1 : random.int(1, 8);
+	const items = kind === 'flood' ? random.int(110, 130) : wait ? 1 : random.int(1, 8);
 	// Wait for Result sends its result elsewhere: a request of its own (`w`), never the same as a Submit Only one.
 	const requests = Array.from({ length: items }, (_, i) => (kind === 'flood' ? `r${i}` : `${wait ? 'w' : 'r'}${random.int(1, pool)}`));
 	const spec: ExecutionSpec = {
 		requests,
 		resultMode: wait ? 'wait' : 'submit',
-		concurrency: kind === 'flood' ? 5 : random.int(1, 5),
+		concurrency: kind === 'flood' ? 3 : random.int(1, 5),
 		continueOnFail: kind === 'refusals' ? random.chance(0.3) : random.chance(0.5),
 	};
 	const stop = kind !== 'flood' && random.chance(0.08);
@@ -121,5 +123,5 @@ export function planOf(seed: number, processes?: number): Plan {
 	const forced: Plan['forced'] = [];
 	if (kind === 'lateCall') forced.push({ process: 0, faults: [random.pick<CallFault>(['late', 'failAfter', 'none'])] });
 	if (kind === 'flood') forced.push({ process: 0, faults: ['none', 'none', 'hang'] });
-	return { seed, kind, startMs, processes: processPlans, executions, kill, store: storeFaults(random, kind), api: apiProfile(random, kind), forced };
+	return { seed, kind, startMs, processes: processPlans, executions, kill, store: storeFaults(random, kind), api: apiProfile(random, kind), forced, ...(kind === 'flood' ? { apiLatency: [1_500, 3_000] as const } : {}) };
 }

@@ -6,6 +6,7 @@ import type { Send } from './api';
 import { SimApi } from './api';
 import type { Plan } from './plan';
 import { Random } from './random';
+import type { SlowCall } from './store';
 import { SimStore } from './store';
 import type { SimProcess } from './virtualTime';
 import { VirtualTime } from './virtualTime';
@@ -26,6 +27,8 @@ export interface ExecutionRun {
 	/** Each output item, or (the run threw) the error that ended it. */
 	items?: ItemEnd[];
 	runError?: string;
+	/** The request of the item whose error ended the run. */
+	runErrorRequest?: string;
 	stopped: boolean;
 	killed: boolean;
 	/** The judge's own replay at the end of the schedule (no faults). */
@@ -39,9 +42,8 @@ export interface Observation {
 	warnings: string[];
 	/** Per process: the most its record held in memory, and when. */
 	memory: Map<string, number>;
-	/** Store calls whose read-to-write time passed 40 ms (true time of the read). */
-	slowCallsAt: number[];
-	lateWrites: Array<{ process: string; readAt: number; wroteAt: number }>;
+	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
+	slowCalls: SlowCall[];
 	/** The largest difference between two processes' clocks. */
 	skewMs: number;
 	replayAt: number;
@@ -68,15 +70,14 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		if (tracing) trace.push(`${((time.now - plan.startMs) / 1000).toFixed(3).padStart(10)} s  ${line}`);
 	};
 	const store = new SimStore(time, plan.store, log);
-	const api = new SimApi(plan.seed, time, plan.api, log);
+	const api = new SimApi(plan.seed, time, plan.api, log, plan.apiLatency);
 	const observation: Observation = {
 		plan,
 		executions: [],
 		sends: api.sends,
 		warnings: [],
 		memory: new Map(),
-		slowCallsAt: store.slowCallsAt,
-		lateWrites: store.lateWrites,
+		slowCalls: store.slowCalls,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),
 		replayAt: 0,
 		trace,
@@ -114,6 +115,8 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 				log(`${proc.name} ${name} ends: ${run.items.map((item) => `${item.request} ${item.kind}${item.kind === 'failed' ? ` (${item.text.slice(0, 90)})` : ''}`).join(', ')}`);
 			} catch (error) {
 				run.runError = errorText(error);
+				const itemIndex = (error as { context?: { itemIndex?: unknown } }).context?.itemIndex;
+				run.runErrorRequest = typeof itemIndex === 'number' ? spec.requests[itemIndex] : undefined;
 				log(`${proc.name} ${name} fails: ${run.runError.slice(0, 200)}`);
 			}
 			run.endedAt = time.now;

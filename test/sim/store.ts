@@ -23,6 +23,12 @@ export interface StoreFaults {
 	nearFullGap: number | undefined;
 }
 
+export interface SlowCall {
+	process: string;
+	readAt: number;
+	writeAt: number;
+}
+
 export type CallFault = 'none' | 'failBefore' | 'failAfter' | 'late' | 'hang';
 
 const md5 = (value: string) => createHash('md5').update(value).digest('base64');
@@ -46,12 +52,11 @@ export class SimStore {
 	private row: Row | undefined;
 	/** Calls under way per process, for the trace and for hung calls. */
 	calls = 0;
-	/** True time of the reads of calls whose read-to-write time passed 40 ms (the shortest settle wait). */
-	readonly slowCallsAt: number[] = [];
-	/** Calls that wrote after the node's deadline: their process, read and write times. */
-	readonly lateWrites: Array<{ process: string; readAt: number; wroteAt: number }> = [];
+	/** Calls whose read-to-write time passed 40 ms (the shortest settle wait): who made it, when it read and wrote (true time). */
+	readonly slowCalls: SlowCall[] = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
+	private readonly aliases = new Map<string, string>();
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
 	readonly forced = new Map<string, CallFault[]>();
 
@@ -61,12 +66,27 @@ export class SimStore {
 		private readonly trace: (line: string) => void,
 	) {}
 
+	/** The values of a call, short, for the trace: K1@d+1 (a request's record for the start's day + 1), n3 (a nonce). */
+	private named(values: string[]): string {
+		const day = Math.floor(this.time.now / 86_400_000);
+		return values
+			.map((value) => {
+				const [, key, recordDay] = /^(.*)@(\d+)$/.exec(value) ?? [undefined, value, undefined];
+				const prefix = recordDay === undefined ? 'n' : 'K';
+				let alias = this.aliases.get(key);
+				if (!alias) this.aliases.set(key, (alias = `${prefix}${[...this.aliases.values()].filter((a) => a.startsWith(prefix)).length + 1}`));
+				const offset = recordDay === undefined ? 0 : Number(recordDay) - day;
+				return recordDay === undefined ? alias : `${alias}@d${offset === 0 ? '' : offset > 0 ? `+${offset}` : offset}`;
+			})
+			.join(' ');
+	}
+
 	async check(proc: SimProcess, random: Random, values: string[], maxEntries: number | undefined): Promise<{ new: string[]; processed: string[] }> {
 		if (this.row === undefined && this.faults.nearFullGap !== undefined && maxEntries !== undefined) {
 			this.row = { old: Math.max(0, maxEntries - this.faults.nearFullGap), values: [] };
 		}
 		const output = { new: [] as string[], processed: [] as string[] };
-		await this.call(proc, random, `check ${values.length}`, true, (row) => {
+		const label = await this.call(proc, random, `check [${this.named(values)}]`, true, (row) => {
 			const known = new Set(row.values);
 			const added: string[] = [];
 			for (const value of values) {
@@ -79,11 +99,12 @@ export class SimStore {
 			}
 			return appended(row, added, maxEntries);
 		});
+		this.trace(`${label}: answered, found [${this.named(output.processed)}]`);
 		return output;
 	}
 
 	async remove(proc: SimProcess, random: Random, values: string[]): Promise<void> {
-		await this.call(proc, random, `remove ${values.length}`, false, (row) => {
+		await this.call(proc, random, `remove [${this.named(values)}]`, false, (row) => {
 			const next = [...row.values];
 			for (const value of values) {
 				const index = next.indexOf(md5(value));
@@ -106,26 +127,28 @@ export class SimStore {
 		return forced ?? drawn;
 	}
 
-	private async call(proc: SimProcess, random: Random, what: string, insert: boolean, change: (row: Row) => Row): Promise<void> {
+	/** One call; returns its label for the trace. */
+	private async call(proc: SimProcess, random: Random, what: string, insert: boolean, change: (row: Row) => Row): Promise<string> {
 		const id = ++this.calls;
 		const drawn = this.fault(proc, random);
 		const fault = this.calm ? 'none' : drawn;
 		const slow = random.chance(this.faults.slow) && !this.calm;
 		const waitMs = slow ? random.int(100, 3_000) : random.int(0, 15);
-		const rwMs = fault === 'late' ? random.int(30_500, 90_000) : slow ? random.int(50, 2_000) : random.int(1, 20);
-		const label = `${proc.name} store#${id} ${what}`;
+		// Half the late calls write within 3 s after the node's 30 s deadline: while its retry is under way.
+		const rwMs = fault === 'late' ? (random.chance(0.5) ? random.int(30_500, 33_000) : random.int(33_000, 90_000)) : slow ? random.int(50, 2_000) : random.int(1, 20);
+		const label = `${proc.name} store#${id}`;
 		await this.time.sleep(waitMs);
 		if (fault === 'failBefore') {
-			this.trace(`${label}: failed before its read`);
+			this.trace(`${label} ${what}: failed before its read`);
 			throw new Error('Connection terminated unexpectedly (simulated, before the read)');
 		}
 		const existed = this.row !== undefined;
 		const read = this.row ?? { old: 0, values: [] };
-		this.trace(`${label}: read ${read.old + read.values.length} values${fault === 'none' ? '' : ` (${fault})`}`);
-		if (!existed && !insert) return;
-		if (fault === 'hang') return await new Promise<void>(() => undefined);
-		if (rwMs > 40) this.slowCallsAt.push(this.time.now);
-		const readAt = this.time.now;
+		this.trace(`${label} ${what}: read ${read.old + read.values.length} values${fault === 'none' ? '' : ` (${fault})`}`);
+		if (!existed && !insert) return label;
+		if (fault === 'hang') return await new Promise<string>(() => undefined);
+		const slowCall = rwMs > 40 ? { process: proc.name, readAt: this.time.now, writeAt: this.time.now + rwMs } : undefined;
+		if (slowCall) this.slowCalls.push(slowCall);
 		await this.time.sleep(rwMs);
 		if (!existed && this.row !== undefined) {
 			this.trace(`${label}: lost the first insert`);
@@ -133,8 +156,9 @@ export class SimStore {
 		}
 		this.row = change(read);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
-		if (fault === 'late') this.lateWrites.push({ process: proc.name, readAt, wroteAt: this.time.now });
+		if (fault === 'failAfter') this.trace(`${label}: failed after its write`);
 		if (fault === 'failAfter') throw new Error('Connection terminated unexpectedly (simulated, after the write)');
 		await this.time.sleep(random.int(0, 5));
+		return label;
 	}
 }
