@@ -61,8 +61,8 @@ export async function runBatch(
 	await Promise.all(Array.from({ length: Math.min(maxItemsHeld(concurrency), items.length) }, worker));
 
 	if (failures.length > 0) {
-		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		throw withKeptItems(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), kept);
+		const [{ itemIndex, error }, ...others] = failures.sort((a, b) => a.itemIndex - b.itemIndex);
+		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept);
 	}
 	return [outputs];
 }
@@ -93,6 +93,12 @@ function withSentTasks<E extends NodeApiError | NodeOperationError>(error: E, ou
 	);
 	if (sent.length === 0) return error;
 	return described(error, `Tasks already sent for other items in this run: ${listed(sent)}.`);
+}
+
+/** Items whose request was under way when the run stopped and that failed too: their errors may say what stays recorded. */
+function withOtherFailures<E extends NodeApiError | NodeOperationError>(error: E, others: Array<{ itemIndex: number; error: unknown }>): E {
+	if (others.length === 0) return error;
+	return described(error, `Other items failed too: ${listed(others.map((other) => `item ${other.itemIndex}: ${(other.error as Error).message}`))}.`);
 }
 
 /** The stop left these items recorded but unsent: a re-run would report them as already submitted. */

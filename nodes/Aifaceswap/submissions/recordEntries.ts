@@ -3,31 +3,30 @@ import { randomString } from 'n8n-workflow';
 /**
  * A request waiting in the submission record, a claim (a request about to be sent) or a heal (a
  * sent request's record, checked again), and what each answer of the store tells about it. The
- * scheduler (`submissionRecord.ts`) makes the calls; `observe` and `lateAnswer` update the entry's
- * evidence and say what follows.
+ * scheduler (`submissionRecord.ts`) makes the calls; `observe`, `failedWrite` and `lateAnswer`
+ * update the entry's evidence and say what follows.
  *
- * Nonces. Every store call writes, with the entry's values, a nonce of the entry's own: a value
- * unique to that entry's write, never shared with another entry, that nobody else writes. When
- * another process rewrites the row from a read taken before our write, our write vanishes whole,
- * nonce included. So:
- * - an entry wins when a later read, once concurrent writes have settled, finds the nonce of the
- *   write that recorded it (`check`) with the whole record: that write survived;
- * - a nonce of a call whose answer said the values were not there before (`own`), found with the
- *   values, tells that they are the entry's own write, which another process's read then saw;
- * - a nonce of a call that failed (`markers`) tells, when found, that the failed call did write, but
- *   not whether the values were there before it: its answer is lost. A call that passed its deadline
- *   and answers after all turns its marker into `own` or into nothing (`lateAnswer`).
- * Every nonce of an entry goes into each of its calls, so each answer says which are still there.
+ * Nonces: values unique to one write of one entry, that nobody else writes. When another process
+ * rewrites the row from a read taken before our write, our write vanishes whole, nonces included.
+ * - Each write of the values leaves `TOKENS` nonces (`tokens`). A check tests the first one left:
+ *   found with the whole record after the settle wait, the write survived and the entry wins.
+ * - A call that fails may still have written: what it carried may then be back in the row from its
+ *   write, next to another writer's values. Its nonces become `markers` (found later, they tell
+ *   only that it wrote), and the next check tests the next token, which it never carried.
+ * - A call that passed its deadline and answers after all tells whether it wrote the values where
+ *   they were not: then its nonces are `own`, and found with the values they show our own write.
  */
+const TOKENS = 2;
+
 export interface RecordEntry {
 	kind: 'claim' | 'heal';
 	/** The request's record (see `recordValues`). */
 	values: string[];
-	/** The nonce of the latest write of the values, whose survival is to be checked. */
-	check?: string;
-	/** Nonces of the entry's writes that recorded the values where they were not (see above). */
+	/** Nonces of the entry's latest write of the values that no call has carried since. */
+	tokens: string[];
+	/** Nonces of a late call known to have written the values where they were not. */
 	own: Set<string>;
-	/** Nonces of failed calls that carried the values (they may have written). */
+	/** Nonces of failed calls (they may have written). */
 	markers: Set<string>;
 	/** Values that a read of this entry found: they may be another request's record, and are never removed for it. */
 	found: Set<string>;
@@ -44,7 +43,7 @@ export interface RecordEntry {
 export type Decision =
 	/** Claim: our write survived: send. Heal: the record is there. */
 	| { kind: 'won' }
-	/** This call (re)wrote the values: check its nonce after the settle wait. */
+	/** This call (re)wrote the values: check its nonces after the settle wait. */
 	| { kind: 'verify' }
 	/** Claim: another execution or process recorded the request: not sent. `stretch`: values this entry wrote that none of its reads found, to remove. */
 	| { kind: 'recorded'; stretch: string[] }
@@ -53,58 +52,69 @@ export type Decision =
 
 const NONCE_PREFIX = 'nonce ';
 
-export function newNonce(): string {
-	return `${NONCE_PREFIX}${randomString(20)}`;
-}
-
 export function isNonce(value: string): boolean {
 	return value.startsWith(NONCE_PREFIX);
 }
 
+/** The new nonces of one call of an entry. */
+export function newTokens(): string[] {
+	return Array.from({ length: TOKENS }, () => `${NONCE_PREFIX}${randomString(20)}`);
+}
+
 export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
-	return { kind, values, own: new Set(), markers: new Set(), found: new Set(), attempts: 0, failures: 0, due: false };
+	return { kind, values, tokens: [], own: new Set(), markers: new Set(), found: new Set(), attempts: 0, failures: 0, due: false };
 }
 
-/** What one call of the entry writes: its values and every nonce it has. */
-export function entryValues(entry: RecordEntry): string[] {
-	return [...entry.values, ...entry.own, ...entry.markers, ...(entry.check === undefined ? [] : [entry.check])];
+/** What one call of the entry carries besides its new nonces: the values, the token it tests, the nonces whose presence tells something. */
+export function callValues(entry: RecordEntry): string[] {
+	return [...entry.values, ...entry.tokens.slice(0, 1), ...entry.own, ...entry.markers];
 }
 
-/** The entry's call that wrote `nonce` answered: `found` are the values of the call that were in the row before it. */
-export function observe(entry: RecordEntry, nonce: string, found: Set<string>): Decision {
+/** Every nonce the entry may still look for (the clean-up leaves them). */
+export function entryNonces(entry: RecordEntry): string[] {
+	return [...entry.tokens, ...entry.own, ...entry.markers];
+}
+
+/** The entry's call that wrote `fresh` answered: `found` are the values of the call that were in the row before it. */
+export function observe(entry: RecordEntry, fresh: string[], found: Set<string>): Decision {
+	const tested = entry.tokens[0];
 	const hits = entry.values.filter((value) => found.has(value));
 	for (const value of hits) entry.found.add(value);
 	const whole = hits.length === entry.values.length;
-	const ownFound = [...entry.own].some((value) => found.has(value));
-	// The check survived with every value: no other write erased ours. The check without every
+	// The token survived with every value: no other write erased ours. The token without every
 	// value: something removed part of the record since; this call wrote it again, check that.
-	if (entry.check !== undefined && found.has(entry.check)) return rewrote(entry, nonce, whole ? 'won' : 'verify');
-	if (entry.kind === 'heal') return rewrote(entry, nonce, whole ? 'won' : 'verify');
+	if (tested !== undefined && found.has(tested)) return whole ? { kind: 'won' } : rewrote(entry, fresh);
+	if (entry.kind === 'heal') return whole ? { kind: 'won' } : rewrote(entry, fresh);
 	// Nothing of the request in the row, or our own earlier write: this call wrote it (again).
-	if (hits.length === 0 || ownFound) return rewrote(entry, nonce, 'verify');
+	if (hits.length === 0 || [...entry.own].some((value) => found.has(value))) return rewrote(entry, fresh);
 	if ([...entry.markers].some((marker) => found.has(marker))) return { kind: 'undecidable' };
-	// Our own earlier write would have kept one of our nonces: what was found is another writer's record.
+	// Our own earlier write would have kept a token of ours: what was found is another writer's record.
 	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
 }
 
-/** This call's nonce recorded the values where they were not (or over our own write): it is `own`, and the one to check. */
-function rewrote(entry: RecordEntry, nonce: string, kind: 'won' | 'verify'): Decision {
-	entry.own.add(nonce);
-	if (kind === 'verify') entry.check = nonce;
-	return { kind };
+function rewrote(entry: RecordEntry, fresh: string[]): Decision {
+	entry.tokens = fresh;
+	return { kind: 'verify' };
+}
+
+/** The entry's call that carried `fresh` failed: all it carried may be in the row from its write. */
+export function failedWrite(entry: RecordEntry, fresh: string[]): void {
+	const carried = [...fresh, ...entry.tokens.splice(0, 1), ...entry.own];
+	for (const nonce of carried) entry.markers.add(nonce);
+	entry.own.clear();
 }
 
 /**
- * A call of the entry that passed its deadline (its nonce a marker) answered after all: `found`
- * (undefined when it failed) are its values that were in the row before its write.
+ * A call of the entry that passed its deadline (`fresh` its nonces, now markers) answered after all:
+ * `found` (undefined when it failed) are its values that were in the row before its write.
  */
-export function lateAnswer(entry: RecordEntry, nonce: string, found: Set<string> | undefined): void {
-	if (found === undefined || !entry.markers.has(nonce)) return;
-	entry.markers.delete(nonce);
+export function lateAnswer(entry: RecordEntry, fresh: string[], found: Set<string> | undefined): void {
+	if (found === undefined || !fresh.every((nonce) => entry.markers.has(nonce))) return;
+	for (const nonce of fresh) entry.markers.delete(nonce);
 	const hits = entry.values.filter((value) => found.has(value));
 	for (const value of hits) entry.found.add(value);
 	// Found without a nonce of ours: another writer's record, which the next answer tells again.
-	if (hits.length === 0 || [...entry.own].some((value) => found.has(value))) entry.own.add(nonce);
+	if (hits.length === 0) for (const nonce of fresh) entry.own.add(nonce);
 }
 
 /** What stays when a claim fails unsent with its values in the record. */

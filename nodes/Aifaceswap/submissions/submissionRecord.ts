@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
 import type { Decision, RecordEntry } from './recordEntries';
-import { contendedMessage, entryValues, failedMessage, lateAnswer, newEntry, newNonce, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
@@ -145,23 +145,23 @@ class SubmissionRecord {
 		await this.timers.paced(work, () => this.calls.lastMs);
 	}
 
-	/** One write of every due entry's values and nonces, and a new nonce for each. */
+	/** One write of every due entry's values and nonces, and new nonces for each. */
 	private async round(due: OpenEntry[]): Promise<void> {
-		const nonces = due.map(() => newNonce());
-		const values = new Set<string>(nonces);
-		for (const entry of due) for (const value of entryValues(entry)) values.add(value);
-		nonces.forEach((nonce) => this.cleanup.wrote(nonce));
+		const fresh = due.map(() => newTokens());
+		const values = new Set<string>(fresh.flat());
+		for (const entry of due) for (const value of callValues(entry)) values.add(value);
+		fresh.flat().forEach((nonce) => this.cleanup.wrote(nonce));
 		let found: Set<string>;
 		try {
-			found = await this.calls.record([...values], (late) => due.forEach((entry, i) => lateAnswer(entry, nonces[i], late)));
+			found = await this.calls.record([...values], (late) => due.forEach((entry, i) => lateAnswer(entry, fresh[i], late)));
 		} catch (error) {
-			due.forEach((entry, i) => this.failedCall(entry, nonces[i], error as Error));
+			due.forEach((entry, i) => this.failedCall(entry, fresh[i], error as Error));
 			return;
 		}
 		const settleMs = this.calls.settleMs();
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
-			const decision: Decision = observe(entry, nonces[i], found);
+			const decision: Decision = observe(entry, fresh[i], found);
 			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
@@ -185,9 +185,9 @@ class SubmissionRecord {
 		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
 	}
 
-	/** The call may or may not have written: its nonce marks the entry, which goes again after a back-off. */
-	private failedCall(entry: OpenEntry, nonce: string, error: Error): void {
-		entry.markers.add(nonce);
+	/** The call may or may not have written: the entry goes again after a back-off. */
+	private failedCall(entry: OpenEntry, fresh: string[], error: Error): void {
+		failedWrite(entry, fresh);
 		entry.failures++;
 		if (entry.failures <= MAX_FAILURES) return this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
 		if (entry.kind === 'heal') this.giveUpHeal(entry, `could not be written again: ${error.message}`);
@@ -217,7 +217,7 @@ class SubmissionRecord {
 
 	/** One small removal of what is not a record, when its time has come. False when there is none. */
 	private async cleanUp(): Promise<boolean> {
-		const referenced = new Set(this.entries.flatMap(entryValues));
+		const referenced = new Set(this.entries.flatMap(entryNonces));
 		const quiet = !this.entries.some((entry) => entry.kind === 'claim');
 		const taken = this.cleanup.take(referenced, quiet);
 		if (!taken) return false;
