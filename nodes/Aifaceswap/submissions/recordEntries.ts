@@ -13,8 +13,9 @@ import { randomString } from 'n8n-workflow';
  * - A call that fails may still have written: what it carried may then be back in the row from its
  *   write, next to another writer's values. Its nonces become `markers` (found later, they tell
  *   only that it wrote), and the next check tests the next token, which it never carried.
- * - A call that passed its deadline and answers after all tells whether it wrote the values where
- *   they were not: then its nonces are `own`, and found with the values they show our own write.
+ * - Nonces of our writes (earlier tokens, and those of a call that passed its deadline and answered
+ *   after all that it wrote the values where they were not) are `own`: found with the values, they
+ *   show that the values are our own write, which a late write put back.
  */
 const TOKENS = 2;
 
@@ -24,7 +25,7 @@ export interface RecordEntry {
 	values: string[];
 	/** Nonces of the entry's latest write of the values that no call has carried since. */
 	tokens: string[];
-	/** Nonces of a late call known to have written the values where they were not. */
+	/** Nonces of the entry's earlier writes of the values (see above). */
 	own: Set<string>;
 	/** Nonces of failed calls (they may have written). */
 	markers: Set<string>;
@@ -92,7 +93,9 @@ export function observe(entry: RecordEntry, fresh: string[], found: Set<string>)
 	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
 }
 
+/** This call wrote the values where they were not (or over our own write): the earlier tokens stay as evidence of our writes. */
 function rewrote(entry: RecordEntry, fresh: string[]): Decision {
+	for (const token of entry.tokens) entry.own.add(token);
 	entry.tokens = fresh;
 	return { kind: 'verify' };
 }
