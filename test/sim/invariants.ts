@@ -94,9 +94,13 @@ export function judge(observation: Observation): Finding[] {
 			const killedOrStopped = cut(item.request);
 			// Claimed while another process's identical request was being refused and its record taken out.
 			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
+			// Its record, taken out after an answer that created no task, put back by another process's slow write.
+			const removalUndone = sends.some((send) => send.request === item.request && !mayHaveTask(send) && observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at + 5_000 && call.writeAt >= send.at));
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
-				: killedOrStopped
+				: removalUndone
+					? "a removal undone by another process's slow store call"
+					: killedOrStopped
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))
 					? 'contention limit (its error says so)'
