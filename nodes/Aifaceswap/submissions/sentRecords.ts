@@ -33,11 +33,10 @@ export class SentRecords {
 		return this.sent.filter((sent) => sent.at >= startedAt).map((sent) => sent.values);
 	}
 
-	/** The records sent since `startedAt`, to be written again at `now` (a later late call's write can erase them again). */
-	rewriteSince(startedAt: number, now: number): string[][] {
-		const again = this.sent.filter((sent) => sent.at >= startedAt);
-		for (const sent of again) sent.at = now;
-		return again.map((sent) => sent.values);
+	/** A heal writes `values` (the array `add` was given) again at `at`: a late call that read before erases them again. */
+	written(values: string[], at: number): void {
+		const sent = this.sent.find((kept) => kept.values === values);
+		if (sent) sent.at = at;
 	}
 
 	/** A late call has ended: the next give-up is logged again. */

@@ -24,9 +24,7 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
  *   write of another process erased it, and checked like a claim until it stays; and again when a
  *   store call of ours that passed its deadline ends after all (`sentRecords.ts`).
  * - A failed store call fails only the entries it cannot decide: the others go again after a
- *   back-off, `MAX_FAILURES` times at most.
- * - Calls are spaced (`recordTimers.ts`), and the clean-up (`recordCleanup.ts`) goes in small
- *   calls at quiet moments.
+ *   back-off, `MAX_FAILURES` times at most. Spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
 const HEAL_AFTER_MS = 1_000;
 const MAX_HEAL_ATTEMPTS = 10;
@@ -93,7 +91,7 @@ class SubmissionRecord {
 	private healSentSince(startedAt: number): void {
 		this.sent.lateCallEnded();
 		this.removals.lateCallEnded(startedAt, this.recordedSince(startedAt));
-		for (const values of this.sent.rewriteSince(startedAt, performance.now())) this.open(newEntry('heal', values), 0);
+		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
 		this.poke();
 	}
 
@@ -151,6 +149,8 @@ class SubmissionRecord {
 		const values = new Set<string>(fresh.flat());
 		for (const entry of due) for (const value of callValues(entry)) values.add(value);
 		fresh.flat().forEach((nonce) => this.cleanup.wrote(nonce));
+		const startedAt = performance.now();
+		for (const entry of due) if (entry.kind === 'heal') this.sent.written(entry.values, startedAt);
 		let found: Set<string>;
 		try {
 			found = await this.calls.record([...values], (late) => due.forEach((entry, i) => lateAnswer(entry, fresh[i], late)));
