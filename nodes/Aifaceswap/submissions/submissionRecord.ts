@@ -96,9 +96,7 @@ class SubmissionRecord {
 	}
 
 	/** The values of requests this process sent since `since` (an open claim survives a removal: it writes again). */
-	private recordedSince(since: number): Set<string> {
-		return new Set(this.sent.since(since).flat());
-	}
+	private readonly recordedSince = (since: number) => new Set(this.sent.since(since).flat());
 
 	private open(entry: OpenEntry, afterMs: number): void {
 		this.entries.push(entry);
@@ -169,6 +167,8 @@ class SubmissionRecord {
 			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
 			else this.verifyLater(entry, settleMs);
 		}
+		const verifying = due.filter((entry) => this.entries.includes(entry)).length;
+		if (verifying > 0) this.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
 	}
 
 	/** The entry's values were (re)written: check after the settle wait, later with each erasure. */
