@@ -112,7 +112,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		void time.within(proc, async () => {
 			try {
 				run.items = itemsOf(await runNode(processId(proc), spec, env), spec);
-				log(`${proc.name} ${name} ends: ${run.items.map((item) => `${item.request} ${item.kind}${item.kind === 'failed' ? ` (${item.text.slice(0, 90)})` : ''}`).join(', ')}`);
+				log(`${proc.name} ${name} ends: ${run.items.map((item) => `${item.request} ${item.kind}${item.kind === 'failed' ? ` (${item.text.slice(0, 240)})` : ''}`).join(', ')}`);
 			} catch (error) {
 				run.runError = errorText(error);
 				const itemIndex = (error as { context?: { itemIndex?: unknown } }).context?.itemIndex;
