@@ -49,6 +49,13 @@ function overwrittenByOther(observation: Observation, send: Send): boolean {
 	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
 }
 
+const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
+
+/** Whether a store call (any process) that passed the node's 30 s deadline read before `send` and wrote after it: it erased the record. */
+function erasedByLateWrite(observation: Observation, send: Send): boolean {
+	return observation.slowCalls.some((call) => call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
+}
+
 /** Sends that created, or may have created, a task (the node could not tell). */
 const mayHaveTask = (send: Send) => send.effect === 'created' || send.unknownToNode;
 
@@ -71,7 +78,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp ? HEAL_GIVEN_UP : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first) ? LATE_WRITE : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -82,7 +89,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier) ? LATE_WRITE : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
 		}
 	}
 

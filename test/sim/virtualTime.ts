@@ -115,8 +115,11 @@ export class VirtualTime {
 		replace(performance, 'now', () => time.now - (time.current()?.perfOriginMs ?? 0));
 		replace(Math, 'random', () => random.next());
 		replace(globalThis.crypto, 'getRandomValues', (<T extends ArrayBufferView | null>(array: T): T => {
-			if (array instanceof Uint32Array) for (let i = 0; i < array.length; i++) array[i] = Math.floor(random.next() * 4294967296);
-			else if (array instanceof Uint8Array) for (let i = 0; i < array.length; i++) array[i] = Math.floor(random.next() * 256);
+			// by its tag, not instanceof: under jest the node's modules may make arrays of another realm
+			const kind = Object.prototype.toString.call(array);
+			const words = array as unknown as Uint32Array;
+			if (kind === '[object Uint32Array]') for (let i = 0; i < words.length; i++) words[i] = Math.floor(random.next() * 4294967296);
+			else if (kind === '[object Uint8Array]') for (let i = 0; i < words.length; i++) words[i] = Math.floor(random.next() * 256);
 			else throw new Error('simulation: getRandomValues of an unexpected array type');
 			return array;
 		}) as typeof crypto.getRandomValues);
