@@ -63,6 +63,8 @@ function itemsOf(output: INodeExecutionData[][], spec: ExecutionSpec): ItemEnd[]
 	});
 }
 
+let runs = 0;
+
 export async function runSchedule(plan: Plan, tracing = false): Promise<Observation> {
 	const trace: string[] = [];
 	const time = new VirtualTime(plan.startMs, new Random(plan.seed, 'node'));
@@ -85,7 +87,9 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 	};
 	const processes = plan.processes.map((p): SimProcess => ({ name: p.name, dateOffsetMs: p.dateOffsetMs, perfOriginMs: p.perfOriginMs, killed: false }));
 	for (const { process, faults } of plan.forced) store.forced.set(processes[process].name, [...faults]);
-	const processId = (proc: SimProcess) => `${plan.seed} ${proc.name}`;
+	// unique per run: the node keeps claims and records in memory per workflow, and a seed may run twice in one process (jest)
+	const runNumber = ++runs;
+	const processId = (proc: SimProcess) => `${plan.seed} ${proc.name} ${runNumber}`;
 
 	const start = (proc: SimProcess, name: string, spec: ExecutionSpec, replay = false): ExecutionRun => {
 		const run: ExecutionRun = { name, process: proc.name, spec, startedAt: time.now, stopped: false, killed: false, replay };
