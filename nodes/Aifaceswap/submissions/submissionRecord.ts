@@ -95,8 +95,8 @@ class SubmissionRecord {
 		this.poke();
 	}
 
-	/** The values of requests this process sent since `since` (an open claim survives a removal: it writes again). */
-	private readonly recordedSince = (since: number) => new Set(this.sent.since(since).flat());
+	/** The values of requests open here or sent since `since` (a removal must not leave an open claim's nonce without its values). */
+	private readonly recordedSince = (since: number) => new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat());
 
 	private open(entry: OpenEntry, afterMs: number): void {
 		this.entries.push(entry);
