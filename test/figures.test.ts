@@ -84,7 +84,7 @@ describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
 describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', () => {
 	/** The settle wait after store calls that took these times. */
 	const settleAfter = (...callMs: number[]) => {
-		const calls = new StoreCalls({} as IExecuteFunctions, () => undefined);
+		const calls = new StoreCalls(() => ({}) as IExecuteFunctions, () => undefined);
 		(calls as unknown as { recentMs: number[] }).recentMs = callMs;
 		return calls.settleMs();
 	};

@@ -73,6 +73,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	readonly maxOverlapOf = new Map<string, number>();
 	private overlap = new Map<string, number>();
 	private failures: Array<{ match: CallMatch; error: Error; fired: boolean }> = [];
+	private failuresAfterWrite: Array<{ match: CallMatch; error: Error; fired: boolean }> = [];
 	private hangs: Array<{ match: CallMatch; hold: Promise<void>; reached: (call: StoreCall) => void }> = [];
 	private releases: Array<() => void> = [];
 	/** When a call last began or ended, per record (performance.now(), which mocking Date.now leaves alone). */
@@ -82,6 +83,13 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	failNext(match: CallMatch, error: Error): { fired: boolean } {
 		const rule = { match, error, fired: false };
 		this.failures.push(rule);
+		return rule;
+	}
+
+	/** The next call that `match`es writes, then fails with `error` (a connection dropped after the commit), once. */
+	failAfterWrite(match: CallMatch, error: Error): { fired: boolean } {
+		const rule = { match, error, fired: false };
+		this.failuresAfterWrite.push(rule);
 		return rule;
 	}
 
@@ -110,7 +118,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 	reset(): void {
 		for (const release of this.releases.splice(0)) release();
 		Object.assign(this, {
-			...{ failWith: undefined, failNextWith: undefined, failRemovalsWith: undefined, failures: [], hangs: [] },
+			...{ failWith: undefined, failNextWith: undefined, failRemovalsWith: undefined, failures: [], failuresAfterWrite: [], hangs: [] },
 			...{ latencyMs: 0, latencyOf: undefined, betweenReadAndWrite: undefined, insertRaceError: SQLITE_INSERT_RACE },
 			...{ calls: 0, insertRaces: 0, started: counts(), finished: counts() },
 		});
@@ -179,6 +187,12 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		}
 		this.records.set(key, stored);
 		this.writesOf.set(key, (this.writesOf.get(key) ?? 0) + 1);
+		const afterWrite = this.failuresAfterWrite.find((rule) => rule.match(call));
+		if (afterWrite) {
+			this.failuresAfterWrite.splice(this.failuresAfterWrite.indexOf(afterWrite), 1);
+			afterWrite.fired = true;
+			throw afterWrite.error;
+		}
 	}
 
 	async checkProcessedAndRecord(

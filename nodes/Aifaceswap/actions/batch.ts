@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../output/itemErrors';
 import { ClaimWindow, maxItemsHeld } from '../submissions/claimWindow';
+import { RecordKeptError } from '../tasks/submitTask';
 import { ApiClient } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
@@ -33,6 +34,8 @@ export async function runBatch(
 
 	const outputs: INodeExecutionData[] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
+	/** Items the stop left unsent but recorded (their record could not be taken out). */
+	const kept: number[] = [];
 	let nextItem = 0;
 	// Workers take the next item as soon as they are free: while `concurrency` requests are in
 	// flight (the throttle's limit), the claim window's items claim and wait, so a request leaves
@@ -50,6 +53,7 @@ export async function runBatch(
 				const result = await execute.call(ctx, itemIndex, run);
 				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
 			} catch (error) {
+				if (error instanceof RecordKeptError) kept.push(itemIndex);
 				if (error instanceof RunStoppedError) continue; // never sent: the run stopped before it
 				if (!stopOnFailure) outputs[itemIndex] = errorItem(error as Error, itemIndex);
 				else {
@@ -62,8 +66,8 @@ export async function runBatch(
 	await Promise.all(Array.from({ length: Math.min(maxItemsHeld(concurrency), items.length) }, worker));
 
 	if (failures.length > 0) {
-		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		throw withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs);
+		const [{ itemIndex, error }, ...others] = failures.sort((a, b) => a.itemIndex - b.itemIndex);
+		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept);
 	}
 	return [outputs];
 }
@@ -98,8 +102,31 @@ function withSentTasks<E extends NodeApiError | NodeOperationError>(error: E, ou
 			: [],
 	);
 	if (sent.length === 0) return error;
-	const list = sent.length > 20 ? `${sent.slice(0, 20).join(', ')} and ${sent.length - 20} more` : sent.join(', ');
+	return described(error, `Tasks already sent for other items in this run: ${listed(sent)}.`);
+}
+
+/** Items whose request was under way when the run stopped and that failed too: their errors may say what stays recorded. */
+function withOtherFailures<E extends NodeApiError | NodeOperationError>(error: E, others: Array<{ itemIndex: number; error: unknown }>): E {
+	if (others.length === 0) return error;
+	return described(error, `Other items failed too: ${listed(others.map((other) => `item ${other.itemIndex}: ${(other.error as Error).message}`))}.`);
+}
+
+/** The stop left these items recorded but unsent: a re-run would report them as already submitted. */
+function withKeptItems<E extends NodeApiError | NodeOperationError>(error: E, kept: number[]): E {
+	if (kept.length === 0) return error;
+	const items = listed(kept.sort((a, b) => a - b).map((itemIndex) => `item ${itemIndex}`));
+	return described(
+		error,
+		`Not sent, but their submission record could not be removed from n8n's database, so a re-run reports them as already submitted: ${items}. Turn off Options > Skip Already Submitted to send them.`,
+	);
+}
+
+function listed(entries: string[]): string {
+	return entries.length > 20 ? `${entries.slice(0, 20).join(', ')} and ${entries.length - 20} more` : entries.join(', ');
+}
+
+function described<E extends NodeApiError | NodeOperationError>(error: E, more: string): E {
 	const before = typeof error.description === 'string' && error.description !== '' ? `${error.description} ` : '';
-	error.description = `${before}Tasks already sent for other items in this run: ${list}.`;
+	error.description = `${before}${more}`;
 	return error;
 }

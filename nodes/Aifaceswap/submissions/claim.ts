@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { today } from './recordDays';
+import { stillRecorded, today } from './recordDays';
 import { submissionRecordOf } from './submissionRecord';
 
 /**
@@ -63,7 +63,7 @@ export async function claimSubmission(
 	for (;;) {
 		const day = today();
 		const earlier = claimsInProcess.get(processKey);
-		if (earlier && earlier.day >= day - 1) {
+		if (earlier && stillRecorded(earlier.day, day)) {
 			const outcome = await earlier.outcome;
 			if (outcome === 'sendAgain') continue;
 			return { alreadySubmitted: true, taskId: outcome.taskId };

@@ -1,3 +1,5 @@
+import { isNonce } from './recordEntries';
+
 /**
  * Values in the submission record that are not a record of a sent request, and when they go:
  * - nonces (see `recordEntries.ts`), once no open entry refers to one; another process's write
@@ -33,11 +35,6 @@ export class RecordCleanup {
 
 	addStretch(values: string[]): void {
 		for (const value of values) this.stretch.add(value);
-	}
-
-	/** Anything to remove now. */
-	pending(): boolean {
-		return this.nonces.size > 0 || this.stretch.size > 0 || this.secondPass.length > 0;
 	}
 
 	/** Removed nonces to remove once more (their time has come). */
@@ -94,11 +91,9 @@ export class RecordCleanup {
 		this.paused = true;
 		const pause = FAILURE_WAITS_MS[this.failures++];
 		for (const value of taken.values) {
-			if (value.startsWith(NONCE_PREFIX)) this.nonces.add(value);
+			if (isNonce(value)) this.nonces.add(value);
 			else this.stretch.add(value);
 		}
 		return pause;
 	}
 }
-
-export const NONCE_PREFIX = 'nonce ';

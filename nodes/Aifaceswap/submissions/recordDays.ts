@@ -15,3 +15,8 @@ export function today(): number {
 export function recordValues(key: string, day: number): string[] {
 	return [`${key}@${day}`, `${key}@${day + 1}`];
 }
+
+/** Whether a request sent on `sentDay` is still recognised on `day` (the same window as its values). */
+export function stillRecorded(sentDay: number, day: number): boolean {
+	return sentDay >= day - 1;
+}

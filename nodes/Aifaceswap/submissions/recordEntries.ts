@@ -1,24 +1,34 @@
+import { randomString } from 'n8n-workflow';
+
 /**
- * What one answer of the store means for a request waiting in the submission record: a claim (a
- * request about to be sent) or a heal (a sent request's record, checked again). Pure: the
- * scheduler (`submissionRecord.ts`) writes, reads and acts on the decision.
+ * A request waiting in the submission record, a claim (a request about to be sent) or a heal (a
+ * sent request's record, checked again), and what each answer of the store tells about it. The
+ * scheduler (`submissionRecord.ts`) makes the calls; `observe`, `failedWrite` and `lateAnswer`
+ * update the entry's evidence and say what follows.
  *
- * A write records the entry's values together with a nonce, a value unique to that entry's write
- * (never shared with another entry: an entry that goes again rewrites its own nonces, which must
- * not vouch for anyone else's values). When another process rewrites the row from a read taken
- * before our write, our write vanishes whole, nonce included. So an entry wins when a later read, once concurrent writes have settled, finds
- * the nonce of the write that recorded it: that write survived. A nonce of a store call that
- * failed (a marker) tells, when found later, that the failed call did write.
+ * Nonces: values unique to one write of one entry, that nobody else writes. When another process
+ * rewrites the row from a read taken before our write, our write vanishes whole, nonces included.
+ * - Each write of the values leaves `TOKENS` nonces (`tokens`). A check tests the first one left:
+ *   found with the whole record after the settle wait, the write survived and the entry wins.
+ * - A call that fails may still have written: what it carried may then be back in the row from its
+ *   write, next to another writer's values. Its nonces become `markers` (found later, they tell
+ *   only that it wrote), and the next check tests the next token, which it never carried.
+ * - Nonces of our writes (earlier tokens, and those of a call that passed its deadline and answered
+ *   after all that it wrote the values where they were not) are `own`: found with the values, they
+ *   show that the values are our own write, which a late write put back.
  */
+const TOKENS = 2;
 
 export interface RecordEntry {
 	kind: 'claim' | 'heal';
 	/** The request's record (see `recordValues`). */
 	values: string[];
-	/** The nonce of the latest write that recorded the values, whose survival is to be checked. */
-	check?: string;
-	/** Nonces of failed calls that carried the values (they may have written). */
-	markers: string[];
+	/** Nonces of the entry's latest write of the values that no call has carried since. */
+	tokens: string[];
+	/** Nonces of the entry's earlier writes of the values (see above). */
+	own: Set<string>;
+	/** Nonces of failed calls (they may have written). */
+	markers: Set<string>;
 	/** Values that a read of this entry found: they may be another request's record, and are never removed for it. */
 	found: Set<string>;
 	/** Writes of the values whose nonce another process's write erased, plus one. */
@@ -34,38 +44,92 @@ export interface RecordEntry {
 export type Decision =
 	/** Claim: our write survived: send. Heal: the record is there. */
 	| { kind: 'won' }
-	/** This call (re)wrote the values: check its nonce after the settle wait. */
+	/** This call (re)wrote the values: check its nonces after the settle wait. */
 	| { kind: 'verify' }
 	/** Claim: another execution or process recorded the request: not sent. `stretch`: values this entry wrote that none of its reads found, to remove. */
 	| { kind: 'recorded'; stretch: string[] }
-	/** Claim: a record was found, and a failed call of ours may have written it: whether it is ours cannot be told. */
+	/** Claim: a record was found that a failed call of ours may have written: whose it is cannot be told. */
 	| { kind: 'undecidable' };
 
-/** `found`: the values of the entry's call (values, check, markers) that were in the row before it. */
-export function decide(entry: RecordEntry, found: Set<string>): Decision {
-	const hits = entry.values.filter((value) => found.has(value));
-	for (const value of hits) entry.found.add(value);
-	const whole = hits.length === entry.values.length;
-	// The check survived with every value: no other write erased ours. The check without every
-	// value: something removed part of the record since; this call wrote it again, check that.
-	if (entry.check !== undefined && found.has(entry.check)) return whole ? { kind: 'won' } : { kind: 'verify' };
-	if (entry.kind === 'heal') return whole ? { kind: 'won' } : { kind: 'verify' };
-	// Nothing of the request in the row (our earlier write vanished whole): this call wrote it.
-	if (hits.length === 0) return { kind: 'verify' };
-	if (entry.markers.some((marker) => found.has(marker))) return { kind: 'undecidable' };
-	// Our own earlier write would have kept its nonce: what was found is another writer's record.
-	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
+const NONCE_PREFIX = 'nonce ';
+
+export function isNonce(value: string): boolean {
+	return value.startsWith(NONCE_PREFIX);
+}
+
+/** The new nonces of one call of an entry. */
+export function newTokens(): string[] {
+	return Array.from({ length: TOKENS }, () => `${NONCE_PREFIX}${randomString(20)}`);
 }
 
 export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
-	return { kind, values, markers: [], found: new Set(), attempts: 0, failures: 0, due: false };
+	return { kind, values, tokens: [], own: new Set(), markers: new Set(), found: new Set(), attempts: 0, failures: 0, due: false };
+}
+
+/** What one call of the entry carries besides its new nonces: the values, the token it tests, the nonces whose presence tells something. */
+export function callValues(entry: RecordEntry): string[] {
+	return [...entry.values, ...entry.tokens.slice(0, 1), ...entry.own, ...entry.markers];
+}
+
+/** Every nonce the entry may still look for (the clean-up leaves them). */
+export function entryNonces(entry: RecordEntry): string[] {
+	return [...entry.tokens, ...entry.own, ...entry.markers];
+}
+
+/** The entry's call that wrote `fresh` answered: `found` are the values of the call that were in the row before it. */
+export function observe(entry: RecordEntry, fresh: string[], found: Set<string>): Decision {
+	const tested = entry.tokens[0];
+	const hits = entry.values.filter((value) => found.has(value));
+	for (const value of hits) entry.found.add(value);
+	const whole = hits.length === entry.values.length;
+	// The token survived with every value: no other write erased ours. The token without every
+	// value: something removed part of the record since; this call wrote it again, check that.
+	if (tested !== undefined && found.has(tested)) return whole ? { kind: 'won' } : rewrote(entry, fresh);
+	if (entry.kind === 'heal') return whole ? { kind: 'won' } : rewrote(entry, fresh);
+	// Nothing of the request in the row, or our own earlier write: this call wrote it (again).
+	if (hits.length === 0 || [...entry.own].some((value) => found.has(value))) return rewrote(entry, fresh);
+	if ([...entry.markers].some((marker) => found.has(marker))) return { kind: 'undecidable' };
+	// Our own earlier write would have kept a token of ours: what was found is another writer's record.
+	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
+}
+
+/** This call wrote the values where they were not (or over our own write): the earlier tokens stay as evidence of our writes. */
+function rewrote(entry: RecordEntry, fresh: string[]): Decision {
+	for (const token of entry.tokens) entry.own.add(token);
+	entry.tokens = fresh;
+	return { kind: 'verify' };
+}
+
+/** The entry's call that carried `fresh` failed: all it carried may be in the row from its write. */
+export function failedWrite(entry: RecordEntry, fresh: string[]): void {
+	const carried = [...fresh, ...entry.tokens.splice(0, 1), ...entry.own];
+	for (const nonce of carried) entry.markers.add(nonce);
+	entry.own.clear();
+}
+
+/**
+ * A call of the entry that passed its deadline (`fresh` its nonces, now markers) answered after all:
+ * `found` (undefined when it failed) are its values that were in the row before its write.
+ */
+export function lateAnswer(entry: RecordEntry, fresh: string[], found: Set<string> | undefined): void {
+	if (found === undefined || !fresh.every((nonce) => entry.markers.has(nonce))) return;
+	for (const nonce of fresh) entry.markers.delete(nonce);
+	const hits = entry.values.filter((value) => found.has(value));
+	for (const value of hits) entry.found.add(value);
+	// Found without a nonce of ours: another writer's record, which the next answer tells again.
+	if (hits.length === 0) for (const nonce of fresh) entry.own.add(nonce);
 }
 
 /** What stays when a claim fails unsent with its values in the record. */
 const LEFT_RECORDED =
 	'It stays in the submission record: a re-run in the next 24 to 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';
 
-export const UNDECIDABLE_MESSAGE = `a store call failed after it may have written this request, and the request was found recorded, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
+export const UNDECIDABLE_MESSAGE = `the database call failed after it may have written this request (its answer was lost), and the request is in the record now, so this node cannot tell whether another run sent it. ${LEFT_RECORDED}`;
+
+/** A claim whose store calls kept failing: any of them may have written it. */
+export function failedMessage(error: Error): string {
+	return `${error.message}. A failed call may have written it, so it may stay in the submission record: a re-run within 48 hours may report it as already submitted; if so, re-run with Skip Already Submitted off`;
+}
 
 export function contendedMessage(limitMs: number): string {
 	return `other n8n processes kept rewriting the submission record for ${limitMs / 1000} s. ${LEFT_RECORDED}`;

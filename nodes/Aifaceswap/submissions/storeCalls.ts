@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /**
@@ -8,8 +8,9 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
  *
  * Each call has a deadline: a call that never returns (a stuck database connection) fails after
  * `deadlineMs` instead of holding every claim of the node. It may still write later: its entries
- * treat it like any failed call that may have written, and when it does end, `onLateEnd` is told
- * its start, since its write may have erased what other calls recorded meanwhile.
+ * treat it like any failed call that may have written; when it does end, its own `onLate` gets its
+ * answer after all, and `onLateEnd` its start, since its write may have erased what other calls
+ * recorded meanwhile.
  */
 export const storeCallLimits = { deadlineMs: 30_000 };
 
@@ -49,8 +50,9 @@ export class StoreCalls {
 	/** Start times of calls past their deadline that have not ended yet. */
 	private lateCalls = new Set<number>();
 
+	/** `ctx`: the execution whose helpers make the calls (the record's latest). */
 	constructor(
-		public ctx: IExecuteFunctions,
+		private readonly ctx: () => IExecuteFunctions,
 		private readonly onLateEnd: (startedAt: number) => void,
 	) {}
 
@@ -59,12 +61,17 @@ export class StoreCalls {
 		return this.lateCalls.size > 0 ? Math.min(...this.lateCalls) : undefined;
 	}
 
-	/** Writes `values`; returns those that were there before. */
-	async record(values: string[]): Promise<Set<string>> {
-		const { processed } = await this.call(
+	/**
+	 * Writes `values`; returns those that were there before. `onLate`: when the call passed its
+	 * deadline (it threw) and ends after all, what it found (undefined when it failed).
+	 */
+	async record(values: string[], onLate?: (found: Set<string> | undefined) => void): Promise<Set<string>> {
+		const found = (output: IDeduplicationOutput) => new Set(output.processed.map(String));
+		const output = await this.call(
 			async (ctx) => await ctx.helpers.checkProcessedAndRecord(values, 'node', STORE_OPTIONS),
+			(late) => onLate?.(late === undefined ? undefined : found(late)),
 		);
-		return new Set(processed.map(String));
+		return found(output);
 	}
 
 	async remove(values: string[]): Promise<void> {
@@ -77,14 +84,15 @@ export class StoreCalls {
 	}
 
 	/** A store call within its deadline; made again when it lost a concurrent first insert of the row. */
-	private async call<T>(work: (ctx: IExecuteFunctions) => Promise<T>): Promise<T> {
+	private async call<T>(work: (ctx: IExecuteFunctions) => Promise<T>, onLate?: (value: T | undefined) => void): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			const startedAt = performance.now();
+			const ctx = this.ctx();
 			try {
-				return await withDeadline(work(this.ctx), () => this.late(startedAt));
+				return await withDeadline(work(ctx), () => this.late(startedAt, onLate));
 			} catch (error) {
 				if (!lostInsertRace(error) || attempt >= INSERT_RACE_ATTEMPTS) {
-					throw new NodeOperationError(this.ctx.getNode(), error as Error);
+					throw new NodeOperationError(ctx.getNode(), error as Error);
 				}
 			} finally {
 				this.lastMs = performance.now() - startedAt;
@@ -95,10 +103,11 @@ export class StoreCalls {
 	}
 
 	/** Returns what to do when the late call ends. */
-	private late(startedAt: number): () => void {
+	private late<T>(startedAt: number, onLate?: (value: T | undefined) => void): (outcome: Outcome<T>) => void {
 		this.lateCalls.add(startedAt);
-		return () => {
+		return (outcome) => {
 			this.lateCalls.delete(startedAt);
+			onLate?.('value' in outcome ? outcome.value : undefined);
 			this.onLateEnd(startedAt);
 		};
 	}
@@ -107,10 +116,12 @@ export class StoreCalls {
 /** How often a call in flight is looked at against its deadline (no timer outlives a call by more). */
 const DEADLINE_STEP_MS = 250;
 
+type Outcome<T> = { value: T } | { error: unknown };
+
 /** `late`: called when the deadline passes; what it returns runs when the call ends after all. */
-async function withDeadline<T>(work: Promise<T>, late: () => () => void): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, late: () => (outcome: Outcome<T>) => void): Promise<T> {
 	const startedAt = performance.now();
-	const outcome = work.then(
+	const outcome: Promise<Outcome<T>> = work.then(
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
 	);

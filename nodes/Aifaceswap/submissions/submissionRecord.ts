@@ -1,29 +1,30 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { randomString } from 'n8n-workflow';
 
-import { NONCE_PREFIX, RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
-import type { RecordEntry } from './recordEntries';
-import { contendedMessage, decide, newEntry, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
+import type { Decision, RecordEntry } from './recordEntries';
+import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
+import { RefusalRemovals } from './refusalRemovals';
+import { SentRecords } from './sentRecords';
 import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
  * One node's submission record in n8n's processed-data store (the store the Remove Duplicates node
  * uses), shared by every execution of that node in this n8n process. In this process every call
  * for a node goes through this one queue, and all entries due at the same time share one call, so
- * no write of this process overwrites another. Another process (a queue-mode worker, a second main)
- * can still erase a write: the entries check for that (`recordEntries.ts`).
+ * no write of this process overwrites another. The queue stays while anything of it is under way,
+ * a store call that passed its deadline included: that call's late write is healed here. Another
+ * process (a queue-mode worker, a second main) can still erase a write: the entries check for that
+ * (`recordEntries.ts`).
  *
- * - A claim is written with a nonce of its own, and wins when a read after the settle wait finds
- *   that nonce; erased, it is written again after a jittered wait, for up to `claimLimits.contendedMs`.
+ * - A claim wins when a read after the settle wait finds the nonce of its write; erased, it is
+ *   written again after a jittered wait, for up to `claimLimits.contendedMs`.
  * - A sent request's record is checked `HEAL_AFTER_MS` after the send, written again if a slow
  *   write of another process erased it, and checked like a claim until it stays; and again when a
- *   store call of ours that passed its deadline ends after all (it may have written an old row).
+ *   store call of ours that passed its deadline ends after all (`sentRecords.ts`).
  * - A failed store call fails only the entries it cannot decide: the others go again after a
- *   back-off, `MAX_FAILURES` times at most.
- * - Calls are spaced (`recordTimers.ts`), and the clean-up (`recordCleanup.ts`) goes in small
- *   calls at quiet moments.
+ *   back-off, `MAX_FAILURES` times at most. Spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
 const HEAL_AFTER_MS = 1_000;
 const MAX_HEAL_ATTEMPTS = 10;
@@ -35,76 +36,81 @@ const FAILURE_BACKOFF_MS = 200;
 export type ClaimOutcome = 'send' | 'recorded';
 
 interface OpenEntry extends RecordEntry {
-	finish: (outcome: ClaimOutcome | Error) => void;
+	/** A claim's caller, told how it ended (a heal has none). */
+	finish?: (outcome: ClaimOutcome | Error) => void;
 }
 
 class SubmissionRecord {
 	private entries: OpenEntry[] = [];
-	private removals: Array<{ values: string[]; done: (error?: unknown) => void }> = [];
+	private readonly removals = new RefusalRemovals();
 	private readonly cleanup = new RecordCleanup();
-	private readonly calls: StoreCalls;
-	private readonly timers = new RecordTimers(() => this.poke(this.calls.ctx));
-	/** Sent requests' records, kept while a late write of a timed-out call could still erase them. */
-	private sent: Array<{ values: string[]; at: number }> = [];
+	private readonly sent = new SentRecords();
+	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
+	private readonly timers = new RecordTimers(() => this.poke());
 	private running = false;
 	private wake: (() => void) | undefined;
 
-	/** The execution whose helpers make the store calls: the latest to ask (same workflow and node). */
 	constructor(
 		private readonly id: string,
-		ctx: IExecuteFunctions,
-	) {
-		this.calls = new StoreCalls(ctx, (startedAt) => this.healSentSince(startedAt));
-	}
+		/** The execution whose helpers make the store calls: the latest to ask (same workflow and node), set by `use` only. */
+		private ctx: IExecuteFunctions,
+	) {}
 
 	/** Records `key` as sent on `day` unless it is recorded already. Resolves 'send' when this claim won. */
 	async claim(ctx: IExecuteFunctions, key: string, day: number): Promise<ClaimOutcome> {
-		return await this.open(ctx, newEntry('claim', recordValues(key, day)), 0);
+		this.use(ctx);
+		return await new Promise<ClaimOutcome>((resolve, reject) => {
+			const finish = (outcome: ClaimOutcome | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+			this.open({ ...newEntry('claim', recordValues(key, day)), finish }, 0);
+		});
 	}
 
 	/** After a send (or a request that may have reached the API): check the record later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
+		this.use(ctx);
 		const values = recordValues(key, day);
-		const keepFrom = Math.min(performance.now() - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
-		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
-		this.sent.push({ values, at: performance.now() });
-		void this.open(ctx, newEntry('heal', values), HEAL_AFTER_MS).catch(() => undefined);
-	}
-
-	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
-	private healSentSince(startedAt: number): void {
-		for (const sent of this.sent.filter((sent) => sent.at >= startedAt)) {
-			void this.open(this.calls.ctx, newEntry('heal', sent.values), 0).catch(() => undefined);
+		const now = performance.now();
+		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
+		if (this.sent.add(values, keepFrom, now)) {
+			this.ctx.logger.warn("Aifaceswap submission record: a call to n8n's database has not returned; the records of the oldest requests sent since are no longer kept for checking when it ends, so a replay may send them again");
 		}
+		this.open(newEntry('heal', values), HEAL_AFTER_MS);
 	}
 
 	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
 	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
-		await new Promise<void>((resolve, reject) => {
-			this.removals.push({ values: recordValues(key, day), done: (error) => (error === undefined ? resolve() : reject(error)) });
-			this.poke(ctx);
-		});
+		this.use(ctx);
+		await this.removals.remove(recordValues(key, day), () => this.poke());
 	}
 
-	private async open(ctx: IExecuteFunctions, entry: RecordEntry, afterMs: number): Promise<ClaimOutcome> {
-		this.calls.ctx = ctx;
-		return await new Promise<ClaimOutcome>((resolve, reject) => {
-			const finish = (outcome: ClaimOutcome | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
-			const open: OpenEntry = { ...entry, finish };
-			this.entries.push(open);
-			this.dueAfter(open, afterMs);
-		});
+	private use(ctx: IExecuteFunctions): void {
+		this.ctx = ctx;
+	}
+
+	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
+	private healSentSince(startedAt: number): void {
+		this.sent.lateCallEnded();
+		this.removals.lateCallEnded(startedAt, this.recordedSince(startedAt));
+		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
+		this.poke();
+	}
+
+	/** The values of requests open here or sent since `since` (a removal must not leave an open claim's nonce without its values). */
+	private readonly recordedSince = (since: number) => new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat());
+
+	private open(entry: OpenEntry, afterMs: number): void {
+		this.entries.push(entry);
+		this.dueAfter(entry, afterMs);
 	}
 
 	private dueAfter(entry: OpenEntry, ms: number): void {
 		entry.due = false;
 		if (ms > 0) return this.timers.later(ms, () => (entry.due = true));
 		entry.due = true;
-		this.poke(this.calls.ctx);
+		this.poke();
 	}
 
-	private poke(ctx: IExecuteFunctions): void {
-		this.calls.ctx = ctx;
+	private poke(): void {
 		if (this.wake) this.wake();
 		else if (!this.running) void this.run();
 	}
@@ -114,12 +120,12 @@ class SubmissionRecord {
 		try {
 			for (;;) {
 				const due = this.entries.filter((entry) => entry.due);
-				if (this.removals.length > 0) await this.paced(async () => await this.removeRefused());
+				if (this.removals.pending) await this.paced(async () => await this.removeRefused());
 				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (await this.cleanUp()) continue;
 				else if (this.entries.length === 0 && this.timers.idle) {
-					// Idle: nothing of it is needed any more (nor the execution it holds).
-					if (records.get(this.id) === this) records.delete(this.id);
+					// Idle: dropped (with the execution it holds), unless a late call may still write.
+					if (this.calls.oldestLateCall() === undefined && records.get(this.id) === this) records.delete(this.id);
 					return;
 				} else {
 					await new Promise<void>((resolve) => (this.wake = resolve));
@@ -135,50 +141,40 @@ class SubmissionRecord {
 		await this.timers.paced(work, () => this.calls.lastMs);
 	}
 
-	/** One write of every due entry's values, its check and markers, and a new nonce of its own. */
+	/** One write of every due entry's values and nonces, and new nonces for each. */
 	private async round(due: OpenEntry[]): Promise<void> {
-		const nonces = due.map(() => `${NONCE_PREFIX}${randomString(20)}`);
-		const values = new Set<string>(nonces);
-		for (const entry of due) {
-			for (const value of [...entry.values, ...entry.markers]) values.add(value);
-			if (entry.check !== undefined) values.add(entry.check);
-		}
-		nonces.forEach((nonce) => this.cleanup.wrote(nonce));
+		const fresh = due.map(() => newTokens());
+		const values = new Set<string>(fresh.flat());
+		for (const entry of due) for (const value of callValues(entry)) values.add(value);
+		fresh.flat().forEach((nonce) => this.cleanup.wrote(nonce));
+		const startedAt = performance.now();
+		for (const entry of due) if (entry.kind === 'heal') this.sent.written(entry.values, startedAt);
 		let found: Set<string>;
 		try {
-			found = await this.calls.record([...values]);
+			found = await this.calls.record([...values], (late) => due.forEach((entry, i) => lateAnswer(entry, fresh[i], late)));
 		} catch (error) {
-			due.forEach((entry, i) => this.failedCall(entry, nonces[i], error as Error));
+			due.forEach((entry, i) => this.failedCall(entry, fresh[i], error as Error));
 			return;
 		}
 		const settleMs = this.calls.settleMs();
-		let verifying = 0;
 		for (const [i, entry] of due.entries()) {
-			const nonce = nonces[i];
 			entry.failures = 0;
-			const decision = decide(entry, found);
-			if (decision.kind === 'won') this.close(entry, 'send');
+			const decision: Decision = observe(entry, fresh[i], found);
+			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
 				this.close(entry, 'recorded');
 			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
-			else {
-				verifying++;
-				this.verifyLater(entry, nonce, settleMs);
-			}
+			else this.verifyLater(entry, settleMs);
 		}
-		if (verifying > 0) this.calls.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
+		const verifying = due.filter((entry) => this.entries.includes(entry)).length;
+		if (verifying > 0) this.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
 	}
 
-	/** The entry's values were (re)written with `nonce`: check it after the settle wait, later with each erasure. */
-	private verifyLater(entry: OpenEntry, nonce: string, settleMs: number): void {
-		entry.check = nonce;
-		entry.markers = [];
+	/** The entry's values were (re)written: check after the settle wait, later with each erasure. */
+	private verifyLater(entry: OpenEntry, settleMs: number): void {
 		entry.attempts++;
-		if (entry.kind === 'heal' && entry.attempts > MAX_HEAL_ATTEMPTS) {
-			this.calls.ctx.logger.warn('Aifaceswap submission record: a sent request\'s record kept being erased by other n8n processes; a replay may send it again');
-			return this.close(entry, 'send');
-		}
+		if (entry.kind === 'heal' && entry.attempts > MAX_HEAL_ATTEMPTS) return this.giveUpHeal(entry, 'kept being erased by other n8n processes');
 		if (entry.attempts === 2) entry.erasedSince = performance.now();
 		if (entry.kind === 'claim' && entry.erasedSince !== undefined && performance.now() - entry.erasedSince > claimLimits.contendedMs) {
 			// Not sent. What it wrote stays: another process's write may have recorded the same
@@ -189,32 +185,39 @@ class SubmissionRecord {
 		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
 	}
 
-	/** The call may or may not have written: its nonce marks the entry, which goes again after a back-off. */
-	private failedCall(entry: OpenEntry, nonce: string, error: Error): void {
-		entry.markers.push(nonce);
+	/** The call may or may not have written: the entry goes again after a back-off. */
+	private failedCall(entry: OpenEntry, fresh: string[], error: Error): void {
+		failedWrite(entry, fresh);
 		entry.failures++;
-		if (entry.failures > MAX_FAILURES) return this.close(entry, entry.kind === 'heal' ? 'send' : error);
-		this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
+		if (entry.failures <= MAX_FAILURES) return this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
+		if (entry.kind === 'heal') this.giveUpHeal(entry, `could not be written again: ${error.message}`);
+		else this.close(entry, new Error(failedMessage(error)));
 	}
 
-	private close(entry: OpenEntry, outcome: ClaimOutcome | Error): void {
+	private giveUpHeal(entry: OpenEntry, why: string): void {
+		this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${why}; a replay may send it again`);
+		this.close(entry);
+	}
+
+	/** Ends the entry: a claim with its outcome, a heal with none. */
+	private close(entry: OpenEntry, outcome?: ClaimOutcome | Error): void {
 		this.entries.splice(this.entries.indexOf(entry), 1);
-		entry.finish(outcome);
+		if (outcome !== undefined) entry.finish?.(outcome);
 	}
 
 	private async removeRefused(): Promise<void> {
-		const removals = this.removals.splice(0);
-		try {
-			await this.calls.remove(removals.flatMap((removal) => removal.values));
-			for (const removal of removals) removal.done();
-		} catch (error) {
-			for (const removal of removals) removal.done(error);
-		}
+		await this.removals.run(
+			async (values) => await this.calls.remove(values),
+			(removeAgain) => {
+				const since = performance.now();
+				this.timers.later(this.calls.settleMs(), () => removeAgain(this.recordedSince(since)));
+			},
+		);
 	}
 
 	/** One small removal of what is not a record, when its time has come. False when there is none. */
 	private async cleanUp(): Promise<boolean> {
-		const referenced = new Set(this.entries.flatMap((entry) => [...entry.markers, ...(entry.check ? [entry.check] : [])]));
+		const referenced = new Set(this.entries.flatMap(entryNonces));
 		const quiet = !this.entries.some((entry) => entry.kind === 'claim');
 		const taken = this.cleanup.take(referenced, quiet);
 		if (!taken) return false;

@@ -15,6 +15,7 @@ import type { ClaimWindow } from '../submissions/claimWindow';
 import type { ResultDestination } from '../submissions/submissionKey';
 import { submissionKey } from '../submissions/submissionKey';
 import type { ApiClient, Endpoint, RequestResult } from '../transport';
+import { RunStoppedError } from '../transport/errors';
 import { readReference, withReference } from './reference';
 
 /** Result Mode (`resultMode`): one value per run. Estimate Only prices the items and sends nothing. */
@@ -60,7 +61,7 @@ function mayExistText(recorded: boolean): string {
 function alreadySubmittedNotice(taskId: string | undefined): string {
 	return taskId
 		? `Not sent (or charged) again: this node sent the same request (task ${taskId}) in the last 24 to 48 hours. ${SEND_ANYWAY}`
-		: `Not sent (or charged) again: this node's submission record holds the same request from the last 24 to 48 hours, sent by another execution or an earlier run. That request was sent then, or its run stopped right before sending it; your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
+		: `Not sent (or charged) again: this node's submission record holds the same request from the last 24 to 48 hours, sent by another execution or an earlier run. That request was sent then, or its run stopped right before sending it, or the API was refusing it at that moment (then its record is taken out and a re-run sends it); your tasks in the aifaceswap.io account tell which. ${SEND_ANYWAY}`;
 }
 
 /** Value to Dedupe On as text ('' when not set); numbers and other values by their text. */
@@ -154,6 +155,12 @@ export async function submitTask(
 	}
 }
 
+/**
+ * An item of a stopped run that was never sent, whose claim could not be taken out of the
+ * submission record: the run's error names it, since a re-run reports it as already submitted.
+ */
+export class RecordKeptError extends RunStoppedError {}
+
 /** Sends the task and tells the claim (if any) how it ended. */
 async function sendTask(
 	ctx: IExecuteFunctions,
@@ -181,6 +188,7 @@ async function sendTask(
 			claim?.mayExist();
 			failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
 		} else if (claim && !(await claim.notSent())) {
+			if (error instanceof RunStoppedError) throw new RecordKeptError(ctx.getNode());
 			failure.description = `${failure.description ?? ''} The submission record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
 		}
 		throw failure;

@@ -1,0 +1,46 @@
+/**
+ * The records of requests sent lately, kept so that they can be written again when a store call
+ * that passed its deadline ends after all: it may then write a row it read before they were
+ * recorded. A record is kept while a call under way could still do that: for the deadline after
+ * its send, and longer while a late call that started before it has not ended. At most
+ * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
+ * past that the oldest is given up, and the first one given up while a late call lasts is logged.
+ */
+export const sentRecordLimits = { kept: 50 };
+
+interface Sent {
+	values: string[];
+	at: number;
+}
+
+export class SentRecords {
+	private sent: Sent[] = [];
+	private gaveUp = false;
+
+	/** Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed was given up (the first time only). */
+	add(values: string[], keepFrom: number, now: number): boolean {
+		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
+		this.sent.push({ values, at: now });
+		if (this.sent.length <= sentRecordLimits.kept) return false;
+		this.sent.splice(0, this.sent.length - sentRecordLimits.kept);
+		const first = !this.gaveUp;
+		this.gaveUp = true;
+		return first;
+	}
+
+	/** The records sent (or written again) since `startedAt`. */
+	since(startedAt: number): string[][] {
+		return this.sent.filter((sent) => sent.at >= startedAt).map((sent) => sent.values);
+	}
+
+	/** A heal writes `values` (the array `add` was given) again at `at`: a late call that read before erases them again. */
+	written(values: string[], at: number): void {
+		const sent = this.sent.find((kept) => kept.values === values);
+		if (sent) sent.at = at;
+	}
+
+	/** A late call has ended: the next give-up is logged again. */
+	lateCallEnded(): void {
+		this.gaveUp = false;
+	}
+}

@@ -1,0 +1,157 @@
+import type { Send } from './api';
+import type { ExecutionRun, Observation } from './run';
+
+/**
+ * The invariants, judged on what the simulated API did (which requests created a task, which
+ * answers left that unknown to the node) and on what each item reported:
+ * - I1 no request gets a second send after an answer that created or may have created a task;
+ * - I2 such a request stays recorded for 24 h after its send less the clock skew between the
+ *   processes: the judge's replay at the end sends it not again;
+ * - I3 an item reported already submitted has a task that was or may have been created for its request;
+ * - I4 every execution ends within `END_BOUND_MS`, each failed item with a cause of `CAUSES` that
+ *   its error names (undecidable only when another execution had the same request);
+ * - I5 what the record holds in memory per process stays within `memoryBound`;
+ * - I6 a killed or stopped execution leaves at most 5 x Concurrency (1 with Wait for Result)
+ *   requests recorded but never sent.
+ * A finding in a case README "What it leaves open" admits is `admitted`, with its label.
+ */
+export interface Finding {
+	invariant: 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6';
+	what: string;
+	/** Set when the README admits the case: which one. */
+	admitted?: string;
+}
+
+const HOUR_MS = 3_600_000;
+export const END_BOUND_MS = 30 * 60_000;
+export const RECORD_WINDOW_MS = 24 * HOUR_MS;
+
+/** The failures an item may end with, by what its error says (the first that matches). */
+export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
+	['refused by the API', /\(simulated\)|HTTP 4\d\d|API code 4\d\d/],
+	['may have been created', /may have been created/],
+	['undecidable', /cannot tell whether another run sent it/],
+	['contention limit', /kept rewriting the submission record/],
+	['not recorded, not sent', /Could not record the request/],
+	['run stopped', /the run stopped at a failed item/],
+	['API not reached', /Could not reach the aifaceswap API/],
+];
+
+function causeOf(text: string): string | undefined {
+	return CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+const HEAL_GIVEN_UP = 'heal given up (logged)';
+const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
+
+/** Whether a store call of another process than `send`'s read before the send and wrote after it (its write may erase the send's record). */
+function overwrittenByOther(observation: Observation, send: Send): boolean {
+	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
+}
+
+const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
+
+/** Whether a store call (any process) that passed the node's 30 s deadline read before `send` and wrote after it: it erased the record. */
+function erasedByLateWrite(observation: Observation, send: Send): boolean {
+	return observation.slowCalls.some((call) => call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
+}
+
+/** Sends that created, or may have created, a task (the node could not tell). */
+const mayHaveTask = (send: Send) => send.effect === 'created' || send.unknownToNode;
+
+export function judge(observation: Observation): Finding[] {
+	const { executions, sends } = observation;
+	const findings: Finding[] = [];
+	const scheduled = executions.filter((run) => !run.replay);
+	const replayed = executions.filter((run) => run.replay).flatMap((run) => run.items ?? []);
+	const failedTexts = (request: string) =>
+		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
+	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request));
+	const healGivenUp = observation.warnings.some((warning) => /kept being erased|no longer kept for checking/.test(warning));
+
+	// I1: a second send after an answer that created or may have created a task, within the window.
+	const byRequest = new Map<string, Send[]>();
+	const sentTwice = new Set<string>();
+	for (const send of sends) if (send.execution !== 'replay') byRequest.set(send.request, [...(byRequest.get(send.request) ?? []), send]);
+	for (const [request, list] of byRequest) {
+		for (const [i, send] of list.entries()) {
+			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
+			if (!first) continue;
+			sentTwice.add(request);
+			const admitted = healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first) ? LATE_WRITE : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
+			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
+			break;
+		}
+	}
+
+	// I2: the judge's replay sends a request that created or may have created a task inside the window.
+	for (const item of replayed) {
+		if (item.kind !== 'sent') continue;
+		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
+		if (earlier && !sentTwice.has(item.request)) {
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier) ? LATE_WRITE : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
+		}
+	}
+
+	// I3: already submitted, with no task created or maybe created for the request.
+	for (const run of executions) {
+		for (const item of run.items ?? []) {
+			if (item.kind !== 'alreadySubmitted' || sends.some((send) => send.request === item.request && mayHaveTask(send))) continue;
+			const texts = failedTexts(item.request);
+			const killedOrStopped = cut(item.request);
+			// Claimed while another process's identical request was being refused and its record taken out.
+			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
+			// Its record, taken out after an answer that created no task, put back by another process's slow write.
+			const removalUndone = sends.some((send) => send.request === item.request && !mayHaveTask(send) && observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at + 5_000 && call.writeAt >= send.at));
+			const admitted = refusedMeanwhile
+				? "another process's request refused at that moment"
+				: removalUndone
+					? "a removal undone by another process's slow store call"
+					: killedOrStopped
+				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
+				: texts.some((text) => /kept rewriting/.test(text))
+					? 'contention limit (its error says so)'
+					: texts.some((text) => /could not be removed|cannot tell whether another run sent it|may stay in the submission record/.test(text))
+						? 'a failed removal or an undecidable claim (its error says so)'
+						: undefined;
+			findings.push({ invariant: 'I3', what: `${item.request} reported already submitted by ${run.process} ${run.name} but no task was or may have been created`, admitted });
+		}
+	}
+
+	// I4: every execution ends in time; every failure has a declared cause.
+	for (const run of scheduled) {
+		if (run.killed || run.stopped) continue;
+		if (run.endedAt === undefined || run.endedAt - run.startedAt > END_BOUND_MS) {
+			findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${run.endedAt === undefined ? 'never ended' : `took ${Math.round((run.endedAt - run.startedAt) / 1000)} s`}` });
+			continue;
+		}
+		const failures = [...(run.items ?? []).filter((item) => item.kind === 'failed'), ...(run.runError ? [{ request: run.runErrorRequest ?? '', text: run.runError }] : [])];
+		for (const failure of failures) {
+			const cause = causeOf(failure.text);
+			const otherWriter = scheduled.some((other) => other !== run && other.spec.requests.some((request) => failure.request === '' || request === failure.request));
+			if (cause === undefined) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed with an undeclared cause: ${failure.text.slice(0, 160)}` });
+			else if (cause === 'undecidable' && !otherWriter) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed as undecidable though no other execution had its request`, admitted: 'a database call that failed after it may have written (its error says so)' });
+		}
+	}
+
+	// I5 and I6.
+	for (const [process, held] of observation.memory) {
+		const bound = memoryBound(scheduled.filter((run) => run.process === process));
+		if (held > bound) findings.push({ invariant: 'I5', what: `${process}'s record held ${held} things in memory (bound ${bound})` });
+	}
+	for (const run of scheduled.filter((r) => r.killed || r.stopped)) {
+		const unsent = new Set(run.spec.requests.filter((request) => !sends.some((send) => send.request === request && mayHaveTask(send)) && executions.some((other) => other.items?.some((item) => item.request === request && item.kind === 'alreadySubmitted'))));
+		const bound = run.spec.resultMode === 'wait' ? 1 : 5 * run.spec.concurrency;
+		if (unsent.size > bound) findings.push({ invariant: 'I6', what: `${run.process} ${run.name} (${run.killed ? 'killed' : 'stopped'}) left ${unsent.size} requests recorded but unsent (bound ${bound})` });
+	}
+	return findings.filter((finding, i) => findings.findIndex((other) => other.invariant === finding.invariant && other.what === finding.what) === i);
+}
+
+/** Per process: 64, plus 3 for each item its executions can hold at once (5 x Concurrency each). */
+export function memoryBound(runs: ExecutionRun[]): number {
+	return 64 + runs.reduce((sum, run) => sum + 3 * 5 * run.spec.concurrency, 0);
+}
+
+function s(at: number, observation: Observation): string {
+	return `${((at - observation.plan.startMs) / 1000).toFixed(3)} s`;
+}
