@@ -75,6 +75,8 @@ function context(processId: string, spec: ExecutionSpec, env: Environment): IExe
 	const ctx = {
 		getNode: () => NODE,
 		getWorkflow: () => ({ id: processWorkflowId(processId), name: 'simulated workflow', active: true }),
+		// a default-engine execution (Engine 2.0's IDs are UUIDs)
+		getExecutionId: () => '1',
 		getInputData: () => spec.requests.map(() => ({ json: {} })),
 		getNodeParameter: parameter,
 		continueOnFail: () => spec.continueOnFail,

@@ -32,7 +32,7 @@ export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
 	['may have been created', /may have been created/],
 	['undecidable', /cannot tell whether another run sent it/],
 	['contention limit', /kept rewriting the submission record/],
-	['not recorded, not sent', /Could not record the request/],
+	['not recorded, not sent', /The request was not sent: n8n's database could not confirm this run's record of it/],
 	['run stopped', /the run stopped at a failed item/],
 	['API not reached', /Could not reach the aifaceswap API/],
 ];
