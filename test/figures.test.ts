@@ -62,7 +62,7 @@ describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
 	const factor = maxItemsHeld(1);
 
 	test('README: per running execution, and at the default Concurrency', () => {
-		expect(numbers(stated(README, /up to (\d+) x Concurrency requests per running execution \((\d+) at the default (\d+)/))).toEqual([
+		expect(numbers(stated(README, /up to (\d+) x Concurrency requests per execution \((\d+) at the default (\d+)/))).toEqual([
 			[factor, maxItemsHeld(DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY],
 		]);
 	});
