@@ -135,6 +135,7 @@ test('AI Agent: the operations a model can use are the ones without notForModels
 describe('Options', () => {
 	const swapOptions = (nodeProperties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('swapFace') && p.displayOptions?.show?.resource?.includes('image'))!.options ?? []) as INodeProperties[];
 	const rows = table('Option');
+	const resultModes = nodeProperties.find((p) => p.name === 'resultMode')!.options as INodePropertyOptions[];
 
 	test('the swaps\' options are all in the table; Extract has Concurrency only', () => {
 		expect(rows.map((row) => code(row[1])).sort()).toEqual(swapOptions.map((o) => o.name).sort());
@@ -149,8 +150,10 @@ describe('Options', () => {
 		expect(option.displayName).toBe(label);
 		expect(defaultText(option.default)).toBe(code(defaultCell));
 		const { show = {}, hide = {} } = option.displayOptions ?? {};
+		// The Result Modes it is shown in, by their names in the editor (without the parenthesis).
+		const modes = resultModes.filter((mode) => (show['/resultMode'] ?? [mode.value]).includes(mode.value) && !(hide['/resultMode'] ?? []).includes(mode.value));
 		const when = [
-			show['/resultMode']?.includes('wait') ? 'Wait for Result' : hide['/resultMode']?.includes('wait') ? 'Submit Only' : 'always',
+			modes.length === resultModes.length ? 'always' : modes.map((mode) => mode.name.replace(/ \(.*\)$/, '')).join(', '),
 			...(show.downloadResult ? ['Download Result on'] : []),
 		].join(', ');
 		expect(when).toBe(shownCell);
