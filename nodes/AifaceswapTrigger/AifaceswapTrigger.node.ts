@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { callbackRequestProblem, constantTimeEqual, parseTaskCallback } from '../shared/callback';
+import { callbackRequestProblem, constantTimeEqual, parseTaskCallback, REFERENCE_QUERY_PARAMETER } from '../shared/callback';
 import { callbackTypeNames } from '../Aifaceswap/actions/router';
 import { aifaceswapApiTest } from '../Aifaceswap/transport/credentialTest';
 import type { DownloadSettings } from '../shared/download';
@@ -153,7 +153,7 @@ export class AifaceswapTrigger implements INodeType {
 		}
 
 		// The swap's Reference, which it added to the Callback URL as `ref`.
-		const item: INodeExecutionData = { json: { ...callback, reference: queryText(this.getQueryData() as IDataObject, 'ref') } };
+		const item: INodeExecutionData = { json: { ...callback, reference: queryText(this.getQueryData() as IDataObject, REFERENCE_QUERY_PARAMETER) } };
 		if (options.downloadResult && callback.success && callback.resultUrl) {
 			// Engine 2.0 refuses a trigger's file (HTTP 400) and starts nothing: keep the callback, without the file.
 			const outcome = startsOnEngineV2(this)

@@ -15,6 +15,9 @@ export type CallbackTypeNames = Readonly<Record<number, string>>;
 /** The name of a type nobody declared: such a callback is still taken, so that its result is not lost. */
 export const UNKNOWN_TYPE_NAME = 'Unknown';
 
+/** The Callback URL's query parameter that carries the swap's Reference to the Aifaceswap Trigger. */
+export const REFERENCE_QUERY_PARAMETER = 'ref';
+
 /** A task_callback is a few hundred bytes; anything far bigger is not one. */
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 

@@ -70,8 +70,8 @@ describe('the Callback URL', () => {
 		expect(api.apiRequests()).toHaveLength(0);
 	});
 
-	test('a Callback URL that already has a ref parameter is refused by name before anything is sent', async () => {
-		const result = await run(swap({ webhookUrl: `${CALLBACK_URL}?token=t&ref=x` }));
+	test.each([['ref=x'], ['ref[]=x'], ['ref%5B0%5D=x']])('a Callback URL that already has a ref parameter (%s: n8n reads it as ref) is refused by name before anything is sent', async (query) => {
+		const result = await run(swap({ webhookUrl: `${CALLBACK_URL}?token=t&${query}` }));
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('Callback URL (webhookUrl) already has a "ref" query parameter, where Reference (options.reference) goes, so nothing was sent.');
 		expect(api.apiRequests()).toHaveLength(0);

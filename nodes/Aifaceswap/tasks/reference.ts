@@ -1,13 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { REFERENCE_QUERY_PARAMETER } from '../../shared/callback';
 import { PARAMETERS } from '../inputs/parameters';
 import { invalidParameter } from '../inputs/validation';
 
 /** The most characters Reference (`options.reference`) may have. */
 export const MAX_REFERENCE_LENGTH = 200;
-
-/** The query parameter of the Callback URL that carries Reference to the Aifaceswap Trigger. */
-export const REFERENCE_QUERY_PARAMETER = 'ref';
 
 /** An item's Reference (`options.reference`), trimmed: '' when not set; a number from an expression counts by its text. */
 export function readReference(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -29,12 +27,14 @@ export function readReference(ctx: IExecuteFunctions, itemIndex: number): string
 /**
  * The Callback URL with the reference added as query parameter `ref`, after what the URL already
  * has (kept as it was written: a token and other parameters are not re-encoded) and before a
- * fragment. A Callback URL that already has a `ref` parameter is refused: the trigger could not
- * tell which one is the reference.
+ * fragment. A Callback URL that already has a `ref` parameter (`ref[...]` included) is refused:
+ * the trigger could not tell which one is the reference.
  */
 export function withReference(ctx: IExecuteFunctions, itemIndex: number, callbackUrl: string, reference: string): string {
 	if (reference === '') return callbackUrl;
-	if (new URL(callbackUrl).searchParams.has(REFERENCE_QUERY_PARAMETER)) {
+	// n8n reads a query as `qs` does, where `ref[]=x` or `ref[k]=x` is `ref` too (an array or an object).
+	const names = [...new URL(callbackUrl).searchParams.keys()];
+	if (names.some((name) => name === REFERENCE_QUERY_PARAMETER || name.startsWith(`${REFERENCE_QUERY_PARAMETER}[`))) {
 		throw invalidParameter(
 			ctx,
 			itemIndex,
