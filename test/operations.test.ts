@@ -45,6 +45,8 @@ function missingRegistrations(registry: OperationRegistry, prices: Record<string
 			if (!description.some((p) => p.name === 'toolDescription' && shownFor(p))) missing.push(`${name}: no Tool Description for the tool variant`);
 			if (hasResultMode(declaration) !== withResultMode.includes(value)) missing.push(`${name}: Result Mode not picked up`);
 			if (hasResultMode(declaration) && !hint.includes(`"${value}"`)) missing.push(`${name}: not in the editor hint`);
+			// Without `task` the router sends every item as it comes: Estimate Only would send (and charge) them.
+			if (hasResultMode(declaration) && operation.task === undefined) missing.push(`${name}: no task, so Estimate Only and Max Credits per Run cannot price it before sending`);
 			if (declaration.callbackType !== undefined && typeNames[declaration.callbackType] !== declaration.callbackName) {
 				missing.push(`${name}: callback type ${declaration.callbackType} has another name elsewhere`);
 			}
@@ -71,6 +73,7 @@ const throwAway = {
 		callbackName: 'Throw-away',
 	},
 	description: updateDisplayOptions({ show: { resource: ['video'], operation: ['throwAway'] } }, [toolDescriptionField('Test only.')]),
+	task: async () => ({ endpoint: 'throw_away', fields: {}, estimatedCredits: 1, price: testPrices.video.throwAway, callbackType: 99 }),
 	execute: async () => ({ json: {} }),
 } as const satisfies OperationModule;
 
@@ -148,6 +151,10 @@ test('a forgotten registration fails, naming what was forgotten', () => {
 	const noToolDescription = { ...throwAway, description: [] };
 	expect(missingRegistrations({ ...REGISTRY, video: [...REGISTRY.video, noToolDescription] }, testPrices)).toEqual([
 		'video > throwAway: no Tool Description for the tool variant',
+	]);
+	const { task: _task, ...noTask } = throwAway;
+	expect(missingRegistrations({ ...REGISTRY, video: [...REGISTRY.video, noTask] }, testPrices)).toEqual([
+		'video > throwAway: no task, so Estimate Only and Max Credits per Run cannot price it before sending',
 	]);
 });
 
