@@ -69,7 +69,7 @@ export function swapOptionsField(forTool: boolean): INodeProperties {
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description:
-					'The most credits this node may spend in one execution, all its runs together (Loop Over Items passes too). 0 means no limit. The items are priced before anything is sent: in item order, sending stops at the first item that would take the total past it, and it and every later item are refused. Without Continue On Fail such a run sends nothing.',
+					'The most credits this node may spend in one execution, all its runs together (Loop Over Items passes too; on n8n\'s Engine 2.0 each run alone). 0 means no limit. The items are priced before anything is sent: in item order, sending stops at the first item that would take the total past it, and it and every later item are refused. Without Continue On Fail such a run sends nothing.',
 			},
 			{
 				displayName: 'Reference',
