@@ -44,17 +44,28 @@ function causeOf(text: string): string | undefined {
 const HEAL_GIVEN_UP = 'heal given up (logged)';
 const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
 
-/** Whether a store call of another process than `send`'s read before the send and wrote after it (its write may erase the send's record). */
+/**
+ * Whether a store call of another process than `send`'s read before the send and wrote no more than
+ * 60 s before it or after it (its write may erase the send's record): a won claim waits out 429/503
+ * pauses before its request leaves, and its record is watched only from 1 s after the send.
+ */
 function overwrittenByOther(observation: Observation, send: Send): boolean {
 	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
 }
 
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
-/** Whether a store call (any process) that passed the node's 30 s deadline read before `send` and wrote after it: it erased the record. */
-function erasedByLateWrite(observation: Observation, send: Send): boolean {
-	return observation.slowCalls.some((call) => call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
+/**
+ * Whether a store call that passed the node's 30 s deadline read before `send` and wrote after it:
+ * it erased the record. `ownHealed`: only another process's call counts, since the sending process
+ * writes its records again when its own late call ends (the replay comes after that).
+ */
+function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean): boolean {
+	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
 }
+
+/** An item's error that says its request may stay recorded unsent (README: "n8n's database failing"). */
+const SAYS_LEFT_RECORDED = /could not be removed|cannot tell whether another run sent it|may stay in the submission record/;
 
 /** Sends that created, or may have created, a task (the node could not tell). */
 const mayHaveTask = (send: Send) => send.effect === 'created' || send.unknownToNode;
@@ -66,8 +77,10 @@ export function judge(observation: Observation): Finding[] {
 	const replayed = executions.filter((run) => run.replay).flatMap((run) => run.items ?? []);
 	const failedTexts = (request: string) =>
 		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
-	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request));
-	const healGivenUp = observation.warnings.some((warning) => /kept being erased|no longer kept for checking/.test(warning));
+	// A stopped execution left a request recorded unsent only if it did not end that request's item (it failed, or the run threw).
+	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request) && (run.killed || run.runError !== undefined || (run.items ?? []).some((item) => item.request === request && item.kind === 'failed')));
+	// A heal is the sending process's: only a give-up that process logged admits a finding about its send.
+	const healGivenUp = (send: Send) => observation.warnings.some((warning) => warning.process === send.process && /kept being erased|no longer kept for checking/.test(warning.message));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
 	const byRequest = new Map<string, Send[]>();
@@ -78,7 +91,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first) ? LATE_WRITE : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -89,7 +102,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier) ? LATE_WRITE : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
 		}
 	}
 
@@ -111,7 +124,7 @@ export function judge(observation: Observation): Finding[] {
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))
 					? 'contention limit (its error says so)'
-					: texts.some((text) => /could not be removed|cannot tell whether another run sent it|may stay in the submission record/.test(text))
+					: texts.some((text) => SAYS_LEFT_RECORDED.test(text))
 						? 'a failed removal or an undecidable claim (its error says so)'
 						: undefined;
 			findings.push({ invariant: 'I3', what: `${item.request} reported already submitted by ${run.process} ${run.name} but no task was or may have been created`, admitted });
@@ -140,7 +153,8 @@ export function judge(observation: Observation): Finding[] {
 		if (held > bound) findings.push({ invariant: 'I5', what: `${process}'s record held ${held} things in memory (bound ${bound})` });
 	}
 	for (const run of scheduled.filter((r) => r.killed || r.stopped)) {
-		const unsent = new Set(run.spec.requests.filter((request) => !sends.some((send) => send.request === request && mayHaveTask(send)) && executions.some((other) => other.items?.some((item) => item.request === request && item.kind === 'alreadySubmitted'))));
+		// A request whose own error says it may stay recorded is the database's case, not the cut's.
+		const unsent = new Set(run.spec.requests.filter((request) => !sends.some((send) => send.request === request && mayHaveTask(send)) && !failedTexts(request).some((text) => SAYS_LEFT_RECORDED.test(text)) && executions.some((other) => other.items?.some((item) => item.request === request && item.kind === 'alreadySubmitted'))));
 		const bound = run.spec.resultMode === 'wait' ? 1 : 5 * run.spec.concurrency;
 		if (unsent.size > bound) findings.push({ invariant: 'I6', what: `${run.process} ${run.name} (${run.killed ? 'killed' : 'stopped'}) left ${unsent.size} requests recorded but unsent (bound ${bound})` });
 	}

@@ -39,7 +39,8 @@ export interface Observation {
 	plan: Plan;
 	executions: ExecutionRun[];
 	sends: Send[];
-	warnings: string[];
+	/** The node's logged warnings, each with the process that logged it. */
+	warnings: Array<{ process: string; message: string }>;
 	/** Per process: the most its record held in memory, and when. */
 	memory: Map<string, number>;
 	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
@@ -108,7 +109,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 				return await api.request(proc.name, name, request);
 			},
 			warn: (message) => {
-				observation.warnings.push(message);
+				observation.warnings.push({ process: proc.name, message });
 				log(`${proc.name} ${name} warning: ${message}`);
 			},
 		};
