@@ -38,7 +38,6 @@ const numbers = (captures: string[][]) => captures.map((groups) => groups.map((v
 
 describe('retry rule (transport/retryRule.ts)', () => {
 	test.each([
-		[README, /(A request is tried again .*?)A timeout/],
 		[HOW, /(A request is sent again .*?at most \d+ attempts)/],
 	])('%s names the codes asked to try later, the causes that never reached the API and the attempts', (file, pattern) => {
 		const [[sentence]] = stated(file, pattern);
@@ -61,8 +60,8 @@ test('README: what a re-run sends again is what the transport classes as certain
 describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
 	const factor = maxItemsHeld(1);
 
-	test('README: per running execution, and at the default Concurrency', () => {
-		expect(numbers(stated(README, /up to (\d+) x Concurrency requests per execution \((\d+) at the default (\d+)/))).toEqual([
+	test('how-it-works: per running execution, and at the default Concurrency', () => {
+		expect(numbers(stated(HOW, /up to (\d+) x Concurrency requests per execution \((\d+) at the default (\d+)/))).toEqual([
 			[factor, maxItemsHeld(DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY],
 		]);
 	});
@@ -92,7 +91,6 @@ describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', (
 
 	test('the range the text states is the one computed', () => {
 		const texts = [
-			...stated(README, /settle wait \((\d+) ms to (\d+) s\)/),
 			...stated(HOW, /settle wait \([^)]*?(\d+) ms to (\d+) s\)/),
 			...stated(CONTRIBUTING, /between (\d+) ms and (\d+) s\)/),
 		];
@@ -108,7 +106,7 @@ describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', (
 });
 
 test('a claim other processes keep erasing gives up after the time the text states (claimLimits)', () => {
-	for (const file of [README, HOW, CONTRIBUTING]) {
+	for (const file of [HOW, CONTRIBUTING]) {
 		for (const [seconds] of numbers(stated(file, /for up to (\d+) s\b/))) expect(seconds * 1000).toBe(claimLimits.contendedMs);
 	}
 });
@@ -150,10 +148,6 @@ describe('resume window: the statements against the measurements in docs/how-it-
 	test('the table was read', () => {
 		expect(rows.length).toBeGreaterThanOrEqual(4);
 		expect(new Set(rows.map((row) => row.setup))).toEqual(new Set(['one process', 'queue mode']));
-	});
-
-	test('README: refused below the slowest set-up\'s clear delay, none later', () => {
-		expect(numbers(stated(README, /some callbacks sent less than (\d+) ms after the task was accepted were refused, none later/))).toEqual([[Math.max(...clearFrom)]]);
 	});
 
 	test('how-it-works: the window on an idle machine', () => {
