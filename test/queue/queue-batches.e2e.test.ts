@@ -138,7 +138,7 @@ describe('batches that meet a dead worker or Retry On Fail', () => {
 		// ... and reported-but-never-sent are at most the items that held a record whose request had
 		// not left: the claim window (claims run ahead of the request slots by a depth computed from
 		// the measured claim and API times, at most 4 x Concurrency) plus the Concurrency request
-		// slots whose request had not left yet: 5 x Concurrency, the bound the README states ("at
+		// slots whose request had not left yet: 5 x Concurrency, the bound docs/how-it-works.md states ("at
 		// most 5 x Concurrency items, 25 at the default 5")
 		const recordedNotSent = reported.filter((index) => !sentBefore.has(index));
 		expect(recordedNotSent.length).toBeLessThanOrEqual(5 * CONCURRENCY);
