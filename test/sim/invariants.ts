@@ -116,10 +116,14 @@ export function judge(observation: Observation): Finding[] {
 			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
 			// Its record, taken out after an answer that created no task, put back by another process's slow write.
 			const removalUndone = sends.some((send) => send.request === item.request && !mayHaveTask(send) && observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at + 5_000 && call.writeAt >= send.at));
+			// A refused request's record put back, then its removal made again kept failing (logged).
+			const removalGivenUp = sends.some((send) => send.request === item.request && !mayHaveTask(send) && observation.warnings.some((warning) => warning.process === send.process && /could not be removed again/.test(warning.message)));
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
 				: removalUndone
 					? "a removal undone by another process's slow store call"
+					: removalGivenUp
+					? 'a removal made again given up (logged)'
 					: killedOrStopped
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))

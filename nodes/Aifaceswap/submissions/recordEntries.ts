@@ -37,6 +37,11 @@ export interface RecordEntry {
 	failures: number;
 	/** When another process's write first erased the entry's write. */
 	erasedSince?: number;
+	/**
+	 * Claim: when a late call of ours wrote this request's values for another claim (`ownLateWrite`).
+	 * Until a call that started after it answers, values found without our token may be that write.
+	 */
+	ownLateWriteAt?: number;
 	/** Goes into the next store call (false while it waits for its settle wait or a back-off). */
 	due: boolean;
 }
@@ -76,9 +81,14 @@ export function entryNonces(entry: RecordEntry): string[] {
 	return [...entry.tokens, ...entry.own, ...entry.markers];
 }
 
-/** The entry's call that wrote `fresh` answered: `found` are the values of the call that were in the row before it. */
-export function observe(entry: RecordEntry, fresh: string[], found: Set<string>): Decision {
+/**
+ * The entry's call that started at `startedAt` and wrote `fresh` answered: `found` are the values
+ * of the call that were in the row before it.
+ */
+export function observe(entry: RecordEntry, fresh: string[], found: Set<string>, startedAt: number): Decision {
 	const tested = entry.tokens[0];
+	const ownLateWrite = entry.ownLateWriteAt !== undefined;
+	if (ownLateWrite && startedAt >= (entry.ownLateWriteAt as number)) entry.ownLateWriteAt = undefined;
 	const hits = entry.values.filter((value) => found.has(value));
 	for (const value of hits) entry.found.add(value);
 	const whole = hits.length === entry.values.length;
@@ -88,7 +98,7 @@ export function observe(entry: RecordEntry, fresh: string[], found: Set<string>)
 	if (entry.kind === 'heal') return whole ? { kind: 'won' } : rewrote(entry, fresh);
 	// Nothing of the request in the row, or our own earlier write: this call wrote it (again).
 	if (hits.length === 0 || [...entry.own].some((value) => found.has(value))) return rewrote(entry, fresh);
-	if ([...entry.markers].some((marker) => found.has(marker))) return { kind: 'undecidable' };
+	if (ownLateWrite || [...entry.markers].some((marker) => found.has(marker))) return { kind: 'undecidable' };
 	// Our own earlier write would have kept a token of ours: what was found is another writer's record.
 	return { kind: 'recorded', stretch: entry.values.filter((value) => !entry.found.has(value)) };
 }
@@ -118,6 +128,17 @@ export function lateAnswer(entry: RecordEntry, fresh: string[], found: Set<strin
 	for (const value of hits) entry.found.add(value);
 	// Found without a nonce of ours: another writer's record, which the next answer tells again.
 	if (hits.length === 0) for (const nonce of fresh) entry.own.add(nonce);
+}
+
+/**
+ * A late call of ours wrote after all: it put back the row it read, with what it carried. Open
+ * claims of requests among `putBack` (the claims it carried, records we removed since its read) can
+ * no longer tell that copy from another process's record: marked, they fail as undecidable rather
+ * than report the request as submitted by another run. `except`: the late call's own entries
+ * (`lateAnswer` tells them what it found).
+ */
+export function ownLateWrite(open: RecordEntry[], putBack: Set<string>, at: number, except: RecordEntry[] = []): void {
+	for (const entry of open) if (entry.kind === 'claim' && !except.includes(entry) && entry.values.some((value) => putBack.has(value))) entry.ownLateWriteAt = at;
 }
 
 /** What stays when a claim fails unsent with its values in the record. */

@@ -4,15 +4,19 @@
  * the same time go in one store call. A write of another process from a read taken before the
  * removal puts the values back: each is removed again after the settle wait (when a claim's write
  * is checked, for the same reason), and when a store call of ours that passed its deadline before
- * the removal ends after all, unless this process recorded the request again since. The latest
- * `KEPT` removals are remembered for that.
+ * the removal ends after all. The latest `KEPT` removals are remembered for that. A removal made
+ * again is skipped when this process has since won a claim of the request again (`keptSince`),
+ * and given up when it fails (`onGiveUp`: logged), not tried later: by then another process may
+ * have recorded and sent the request, and a late removal would erase that record.
  */
 const KEPT = 50;
 
 interface Removal {
 	values: string[];
-	/** Tells the caller how the removal went (none for the second removal). */
+	/** Tells the caller how the removal went (none for a removal made again). */
 	done?: (error?: unknown) => void;
+	/** A removal made again: when it was first made. */
+	since?: number;
 }
 
 export class RefusalRemovals {
@@ -32,32 +36,41 @@ export class RefusalRemovals {
 	}
 
 	/**
-	 * Makes the waiting removals in one call (`remove`). When it succeeded, `again` is given what
-	 * to remove a second time, to run after the settle wait.
+	 * Makes the waiting removals in one call (`remove`). `keptSince(t)`: the values of requests this
+	 * process won a claim of since `t`. When the call succeeded, `again` is given the removal made
+	 * again, to run after the settle wait.
 	 */
-	async run(remove: (values: string[]) => Promise<void>, again: (removeAgain: (recordedAgain: Set<string>) => void) => void): Promise<void> {
-		const removals = this.waiting.splice(0);
+	async run(
+		remove: (values: string[]) => Promise<void>,
+		keptSince: (since: number) => Set<string>,
+		again: (removeAgain: () => void) => void,
+		onGiveUp: (error: unknown) => void,
+	): Promise<void> {
+		const removals = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => keptSince(since).has(value)));
+		if (removals.length === 0) return;
 		try {
 			await remove(removals.flatMap((removal) => removal.values));
 		} catch (error) {
 			for (const removal of removals) removal.done?.(error);
+			if (removals.some((removal) => removal.done === undefined)) onGiveUp(error);
 			return;
 		}
 		for (const removal of removals) removal.done?.();
-		const first = removals.filter((removal) => removal.done !== undefined).map((removal) => removal.values);
-		if (first.length === 0) return;
 		const at = performance.now();
-		this.made.push(...first.map((values) => ({ values, at })));
+		const first = removals.filter((removal) => removal.done !== undefined).map(({ values }) => ({ values, at }));
+		if (first.length === 0) return;
+		this.made.push(...first);
 		this.made.splice(0, Math.max(0, this.made.length - KEPT));
-		again((recordedAgain) => this.again(first, recordedAgain));
+		again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at }))));
+	}
+
+	/** The values removed since `startedAt` (the latest `KEPT` removals). */
+	madeSince(startedAt: number): string[] {
+		return this.made.filter((made) => made.at >= startedAt).flatMap((made) => made.values);
 	}
 
 	/** A late call that started at `startedAt` has ended: the removals made since go again. */
-	lateCallEnded(startedAt: number, recordedAgain: Set<string>): void {
-		this.again(this.made.filter((made) => made.at >= startedAt).map((made) => made.values), recordedAgain);
-	}
-
-	private again(removed: string[][], recordedAgain: Set<string>): void {
-		for (const values of removed) if (!values.some((value) => recordedAgain.has(value))) this.waiting.push({ values });
+	lateCallEnded(startedAt: number): void {
+		this.waiting.push(...this.made.filter((made) => made.at >= startedAt).map(({ values, at }) => ({ values, since: at })));
 	}
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
 import type { Decision, RecordEntry } from './recordEntries';
-import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
@@ -45,6 +45,8 @@ class SubmissionRecord {
 	private readonly removals = new RefusalRemovals();
 	private readonly cleanup = new RecordCleanup();
 	private readonly sent = new SentRecords();
+	/** The values of claims won here whose request has not been answered yet, by their first value. */
+	private readonly won = new Map<string, string[]>();
 	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
 	private readonly timers = new RecordTimers(() => this.poke());
 	private running = false;
@@ -69,6 +71,7 @@ class SubmissionRecord {
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
 		this.use(ctx);
 		const values = recordValues(key, day);
+		this.won.delete(values[0]);
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
 		if (this.sent.add(values, keepFrom, now)) {
@@ -80,7 +83,9 @@ class SubmissionRecord {
 	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
 	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
 		this.use(ctx);
-		await this.removals.remove(recordValues(key, day), () => this.poke());
+		const values = recordValues(key, day);
+		this.won.delete(values[0]);
+		await this.removals.remove(values, () => this.poke());
 	}
 
 	private use(ctx: IExecuteFunctions): void {
@@ -90,13 +95,15 @@ class SubmissionRecord {
 	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
 	private healSentSince(startedAt: number): void {
 		this.sent.lateCallEnded();
-		this.removals.lateCallEnded(startedAt, this.recordedSince(startedAt));
+		ownLateWrite(this.entries, new Set(this.removals.madeSince(startedAt)), performance.now());
+		this.removals.lateCallEnded(startedAt);
 		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
 		this.poke();
 	}
 
-	/** The values of requests open here or sent since `since` (a removal must not leave an open claim's nonce without its values). */
-	private readonly recordedSince = (since: number) => new Set([...this.entries.map((entry) => entry.values), ...this.sent.since(since)].flat());
+	/** The values of requests whose claim this process won since `since` (being sent, sent, being healed). */
+	private readonly keptSince = (since: number) =>
+		new Set([...this.won.values(), ...this.entries.filter((entry) => entry.kind === 'heal').map((entry) => entry.values), ...this.sent.since(since)].flat());
 
 	private open(entry: OpenEntry, afterMs: number): void {
 		this.entries.push(entry);
@@ -151,7 +158,10 @@ class SubmissionRecord {
 		for (const entry of due) if (entry.kind === 'heal') this.sent.written(entry.values, startedAt);
 		let found: Set<string>;
 		try {
-			found = await this.calls.record([...values], (late) => due.forEach((entry, i) => lateAnswer(entry, fresh[i], late)));
+			found = await this.calls.record([...values], (late) => {
+				due.forEach((entry, i) => lateAnswer(entry, fresh[i], late));
+				if (late !== undefined) ownLateWrite(this.entries, new Set(due.filter((entry) => entry.kind === 'claim').flatMap((entry) => entry.values)), performance.now(), due);
+			});
 		} catch (error) {
 			due.forEach((entry, i) => this.failedCall(entry, fresh[i], error as Error));
 			return;
@@ -159,7 +169,8 @@ class SubmissionRecord {
 		const settleMs = this.calls.settleMs();
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
-			const decision: Decision = observe(entry, fresh[i], found);
+			const decision: Decision = observe(entry, fresh[i], found, startedAt);
+			if (decision.kind === 'won' && entry.kind === 'claim') this.won.set(entry.values[0], entry.values);
 			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
@@ -207,11 +218,11 @@ class SubmissionRecord {
 
 	private async removeRefused(): Promise<void> {
 		await this.removals.run(
-			async (values) => await this.calls.remove(values),
-			(removeAgain) => {
-				const since = performance.now();
-				this.timers.later(this.calls.settleMs(), () => removeAgain(this.recordedSince(since)));
-			},
+			// An open claim of the request loses its whole write, nonces too: a nonce left without its values would pass another writer's copy for the claim's.
+			async (values) => await this.calls.remove([...values, ...this.entries.filter((entry) => entry.kind === 'claim' && entry.values.some((value) => values.includes(value))).flatMap((entry) => [...entry.values, ...entryNonces(entry)])]),
+			this.keptSince,
+			(removeAgain) => this.timers.later(this.calls.settleMs(), removeAgain),
+			(error) => this.ctx.logger.warn(`Aifaceswap submission record: a refused request's record could not be removed again (${(error as Error).message}); a re-run may report it as already submitted`),
 		);
 	}
 
