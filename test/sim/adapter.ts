@@ -12,6 +12,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { router } from '../../nodes/Aifaceswap/actions/router';
+import { submissionKey } from '../../nodes/Aifaceswap/submissions/submissionKey';
 import { submissionRecordOf } from '../../nodes/Aifaceswap/submissions/submissionRecord';
 
 export interface ExecutionSpec {
@@ -46,6 +47,12 @@ const IMAGE_HOST = 'https://images.aifaceswap-sim.com/';
 function requestOf(body: unknown): string {
 	const url = String((body as IDataObject | undefined)?.source_image ?? '');
 	return url.startsWith(IMAGE_HOST) ? url.slice(IMAGE_HOST.length, -'.jpg'.length) : `unknown ${url}`;
+}
+
+/** The submission key of `request` in `resultMode`, as the node makes it (the judge reads the store's values by it). */
+export function keyOf(request: string, resultMode: ExecutionSpec['resultMode']): string {
+	const fields = { source_image: `${IMAGE_HOST}${request}.jpg`, face_image: `${IMAGE_HOST}face.jpg` };
+	return submissionKey('faceswap', fields, resultMode === 'wait' ? { kind: 'wait' } : { kind: 'none' }, '');
 }
 
 function processWorkflowId(processId: string): string {

@@ -6,7 +6,7 @@ import type { Send } from './api';
 import { SimApi } from './api';
 import type { Plan } from './plan';
 import { Random } from './random';
-import type { SlowCall } from './store';
+import type { Removal, SlowCall } from './store';
 import { SimStore } from './store';
 import type { SimProcess } from './virtualTime';
 import { VirtualTime } from './virtualTime';
@@ -45,6 +45,8 @@ export interface Observation {
 	memory: Map<string, number>;
 	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
 	slowCalls: SlowCall[];
+	/** The store's removals that wrote. */
+	removals: Removal[];
 	/** The largest difference between two processes' clocks. */
 	skewMs: number;
 	replayAt: number;
@@ -81,6 +83,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		warnings: [],
 		memory: new Map(),
 		slowCalls: store.slowCalls,
+		removals: store.removals,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),
 		replayAt: 0,
 		trace,

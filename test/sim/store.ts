@@ -29,6 +29,13 @@ export interface SlowCall {
 	writeAt: number;
 }
 
+/** A removal that wrote: which process made it, what it removed, when it wrote. */
+export interface Removal {
+	process: string;
+	values: string[];
+	writeAt: number;
+}
+
 export type CallFault = 'none' | 'failBefore' | 'failAfter' | 'late' | 'hang';
 
 const md5 = (value: string) => createHash('md5').update(value).digest('base64');
@@ -54,6 +61,7 @@ export class SimStore {
 	calls = 0;
 	/** Calls whose read-to-write time passed 40 ms (the shortest settle wait): who made it, when it read and wrote (true time). */
 	readonly slowCalls: SlowCall[] = [];
+	readonly removals: Removal[] = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	private readonly aliases = new Map<string, string>();
@@ -105,6 +113,7 @@ export class SimStore {
 
 	async remove(proc: SimProcess, random: Random, values: string[]): Promise<void> {
 		await this.call(proc, random, `remove [${this.named(values)}]`, false, (row) => {
+			this.removals.push({ process: proc.name, values, writeAt: this.time.now });
 			const next = [...row.values];
 			for (const value of values) {
 				const index = next.indexOf(md5(value));
