@@ -125,7 +125,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 				run.runError = errorText(error);
 				const itemIndex = (error as { context?: { itemIndex?: unknown } }).context?.itemIndex;
 				run.runErrorRequest = typeof itemIndex === 'number' ? spec.requests[itemIndex] : undefined;
-				log(`${proc.name} ${name} fails: ${run.runError.slice(0, 200)}`);
+				log(`${proc.name} ${name} fails: ${run.runError.slice(0, 2000)}`);
 			}
 			run.endedAt = time.now;
 		});

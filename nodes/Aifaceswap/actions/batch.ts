@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../output/itemErrors';
 import { ClaimWindow, maxItemsHeld } from '../submissions/claimWindow';
-import { RecordKeptError } from '../tasks/submitTask';
+import { leftRecorded } from '../tasks/submitTask';
 import { ApiClient } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
@@ -53,7 +53,7 @@ export async function runBatch(
 				const result = await execute.call(ctx, itemIndex, run);
 				outputs[itemIndex] = { ...result, pairedItem: { item: itemIndex } };
 			} catch (error) {
-				if (error instanceof RecordKeptError) kept.push(itemIndex);
+				if (leftRecorded(error)) kept.push(itemIndex);
 				if (error instanceof RunStoppedError) continue; // never sent: the run stopped before it
 				if (!stopOnFailure) outputs[itemIndex] = errorItem(error as Error, itemIndex);
 				else {
@@ -67,7 +67,8 @@ export async function runBatch(
 
 	if (failures.length > 0) {
 		const [{ itemIndex, error }, ...others] = failures.sort((a, b) => a.itemIndex - b.itemIndex);
-		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept);
+		// The first failed item's own error says whether it stays recorded; the others are named here.
+		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept.filter((kept) => kept !== itemIndex));
 	}
 	return [outputs];
 }

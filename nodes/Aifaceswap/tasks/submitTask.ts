@@ -161,6 +161,14 @@ export async function submitTask(
  */
 export class RecordKeptError extends RunStoppedError {}
 
+/** Failed items' errors whose request was not sent but stays recorded (the record could not be taken out). */
+const keptErrors = new WeakSet<object>();
+
+/** Whether the item that failed with `error` was left recorded but unsent: a re-run reports it as already submitted. */
+export function leftRecorded(error: unknown): boolean {
+	return error instanceof RecordKeptError || (typeof error === 'object' && error !== null && keptErrors.has(error));
+}
+
 /** Sends the task and tells the claim (if any) how it ended. */
 async function sendTask(
 	ctx: IExecuteFunctions,
@@ -190,6 +198,7 @@ async function sendTask(
 		} else if (claim && !(await claim.notSent())) {
 			if (error instanceof RunStoppedError) throw new RecordKeptError(ctx.getNode());
 			failure.description = `${failure.description ?? ''} The submission record of this request could not be removed from n8n's database, so a re-run reports it as already submitted: turn off Options > Skip Already Submitted to send it again.`.trim();
+			keptErrors.add(failure);
 		}
 		throw failure;
 	}
