@@ -114,12 +114,12 @@ export function judge(observation: Observation): Finding[] {
 			const texts = failedTexts(item.request);
 			const killedOrStopped = cut(item.request);
 			// Claimed while another process's identical request was being refused and its record taken out.
+			const key = `${keyOf(item.request, run.spec.resultMode)}@`;
 			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
 			// Its record, taken out, put back by a store call of another process that read before the removal and wrote after it.
-			const key = `${keyOf(item.request, run.spec.resultMode)}@`;
 			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.slowCalls.some((call) => call.process !== removal.process && call.readAt <= removal.writeAt && call.writeAt > removal.writeAt));
-			// A refused request's record put back, then its removal made again kept failing (logged).
-			const removalGivenUp = sends.some((send) => send.request === item.request && !mayHaveTask(send) && observation.warnings.some((warning) => warning.process === send.process && /could not be removed again/.test(warning.message)));
+			// A process that removed the request's record gave up a removal made again (logged).
+			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && /could not be removed again/.test(warning.message)));
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
 				: removalUndone

@@ -4,7 +4,8 @@
  * the same time go in one store call. A write of another process from a read taken before the
  * removal puts the values back: each is removed again after the settle wait (when a claim's write
  * is checked, for the same reason), and when a store call of ours that passed its deadline before
- * the removal ends after all. The latest `KEPT` removals are remembered for that. A removal made
+ * the removal (or its removal made again) ends after all. The latest `KEPT` removals are
+ * remembered for that. A removal made
  * again is skipped when this process has since won a claim of the request again (`keptSince`),
  * and given up when it fails (`onGiveUp`: logged), not tried later: by then another process may
  * have recorded and sent the request, and a late removal would erase that record.
@@ -21,7 +22,8 @@ interface Removal {
 
 export class RefusalRemovals {
 	private waiting: Removal[] = [];
-	private made: Array<{ values: string[]; at: number }> = [];
+	/** Removals made, first or again: when, and when the first was made. */
+	private made: Array<{ values: string[]; at: number; since: number }> = [];
 
 	/** `removeNow`: wakes the record so that the removal goes with its next call. */
 	async remove(values: string[], removeNow: () => void): Promise<void> {
@@ -57,11 +59,10 @@ export class RefusalRemovals {
 		}
 		for (const removal of removals) removal.done?.();
 		const at = performance.now();
-		const first = removals.filter((removal) => removal.done !== undefined).map(({ values }) => ({ values, at }));
-		if (first.length === 0) return;
-		this.made.push(...first);
+		this.made.push(...removals.map(({ values, since }) => ({ values, at, since: since ?? at })));
 		this.made.splice(0, Math.max(0, this.made.length - KEPT));
-		again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at }))));
+		const first = removals.filter((removal) => removal.done !== undefined);
+		if (first.length > 0) again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at }))));
 	}
 
 	/** The values removed since `startedAt` (the latest `KEPT` removals). */
@@ -71,6 +72,7 @@ export class RefusalRemovals {
 
 	/** A late call that started at `startedAt` has ended: the removals made since go again. */
 	lateCallEnded(startedAt: number): void {
-		this.waiting.push(...this.made.filter((made) => made.at >= startedAt).map(({ values, at }) => ({ values, since: at })));
+		const undone = new Map(this.made.filter((made) => made.at >= startedAt).map(({ values, since }) => [values.join(), { values, since }]));
+		this.waiting.push(...undone.values());
 	}
 }
