@@ -1,3 +1,5 @@
+import { HEAL_AFTER_MS } from './sentRecords';
+
 /**
  * The records of requests the API refused (a claim of this process won, so the values are its
  * own), taken out of the submission record so that a re-run sends them. All removals waiting at
@@ -7,17 +9,21 @@
  * the removal (or its removal made again) ends after all. The latest `KEPT` removals are
  * remembered for that. A removal made
  * again is skipped when this process has since won a claim of the request again (`keptSince`),
- * and given up when it fails (`onGiveUp`: logged), not tried later: by then another process may
- * have recorded and sent the request, and a late removal would erase that record.
+ * and given up (`onGiveUp`: logged) when it fails or cannot be made within `MAX_DELAY_MS` of its
+ * time (a slow call held the queue), not tried later: another process may have recorded and sent
+ * the request since, and checked its record `HEAL_AFTER_MS` after its send; a later removal would
+ * erase that record for good.
  */
 const KEPT = 50;
+const MAX_DELAY_MS = HEAL_AFTER_MS;
 
 interface Removal {
 	values: string[];
 	/** Tells the caller how the removal went (none for a removal made again). */
 	done?: (error?: unknown) => void;
-	/** A removal made again: when it was first made. */
+	/** A removal made again: when it was first made, and when it became due. */
 	since?: number;
+	dueAt?: number;
 }
 
 export class RefusalRemovals {
@@ -46,15 +52,18 @@ export class RefusalRemovals {
 		remove: (values: string[]) => Promise<void>,
 		keptSince: (since: number) => Set<string>,
 		again: (removeAgain: () => void) => void,
-		onGiveUp: (error: unknown) => void,
+		onGiveUp: (why: string) => void,
 	): Promise<void> {
-		const removals = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => keptSince(since).has(value)));
+		const now = performance.now();
+		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => keptSince(since).has(value)));
+		const removals = waiting.filter(({ dueAt }) => dueAt === undefined || now - dueAt <= MAX_DELAY_MS);
+		if (removals.length < waiting.length) onGiveUp(`not in time (a database call held it ${Math.round(now - Math.min(...waiting.map(({ dueAt }) => dueAt ?? now)))} ms)`);
 		if (removals.length === 0) return;
 		try {
 			await remove(removals.flatMap((removal) => removal.values));
 		} catch (error) {
 			for (const removal of removals) removal.done?.(error);
-			if (removals.some((removal) => removal.done === undefined)) onGiveUp(error);
+			if (removals.some((removal) => removal.done === undefined)) onGiveUp((error as Error).message);
 			return;
 		}
 		for (const removal of removals) removal.done?.();
@@ -62,7 +71,7 @@ export class RefusalRemovals {
 		this.made.push(...removals.map(({ values, since }) => ({ values, at, since: since ?? at })));
 		this.made.splice(0, Math.max(0, this.made.length - KEPT));
 		const first = removals.filter((removal) => removal.done !== undefined);
-		if (first.length > 0) again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at }))));
+		if (first.length > 0) again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at, dueAt: performance.now() }))));
 	}
 
 	/** The values removed since `startedAt` (the latest `KEPT` removals). */
@@ -72,7 +81,8 @@ export class RefusalRemovals {
 
 	/** A late call that started at `startedAt` has ended: the removals made since go again. */
 	lateCallEnded(startedAt: number): void {
-		const undone = new Map(this.made.filter((made) => made.at >= startedAt).map(({ values, since }) => [values.join(), { values, since }]));
+		const dueAt = performance.now();
+		const undone = new Map(this.made.filter((made) => made.at >= startedAt).map(({ values, since }) => [values.join(), { values, since, dueAt }]));
 		this.waiting.push(...undone.values());
 	}
 }

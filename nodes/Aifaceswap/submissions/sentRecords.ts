@@ -8,6 +8,9 @@
  */
 export const sentRecordLimits = { kept: 50 };
 
+/** How long after a send its record is first checked (and written again if it vanished). */
+export const HEAL_AFTER_MS = 1_000;
+
 interface Sent {
 	values: string[];
 	at: number;

@@ -6,7 +6,7 @@ import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, 
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
-import { SentRecords } from './sentRecords';
+import { HEAL_AFTER_MS, SentRecords } from './sentRecords';
 import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
@@ -26,7 +26,6 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
  * - A failed store call fails only the entries it cannot decide: the others go again after a
  *   back-off, `MAX_FAILURES` times at most. Spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
-const HEAL_AFTER_MS = 1_000;
 const MAX_HEAL_ATTEMPTS = 10;
 /** How long a claim goes on being written again after another process first erased it (tests shorten it). */
 export const claimLimits = { contendedMs: 60_000 };
@@ -222,7 +221,7 @@ class SubmissionRecord {
 			async (values) => await this.calls.remove([...values, ...this.entries.filter((entry) => entry.kind === 'claim' && entry.values.some((value) => values.includes(value))).flatMap((entry) => [...entry.values, ...entryNonces(entry)])]),
 			this.keptSince,
 			(removeAgain) => this.timers.later(this.calls.settleMs(), removeAgain),
-			(error) => this.ctx.logger.warn(`Aifaceswap submission record: a refused request's record could not be removed again (${(error as Error).message}); a re-run may report it as already submitted`),
+			(why) => this.ctx.logger.warn(`Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted`),
 		);
 	}
 
