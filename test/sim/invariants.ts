@@ -65,6 +65,11 @@ function erasedByLateWrite(observation: Observation, send: Send, ownHealed: bool
 	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
 }
 
+/** Whether a write of another process, from a read taken before a write of `run`'s process, landed while `run` ran. */
+function erasedDuring(observation: Observation, run: ExecutionRun): boolean {
+	return observation.staleWrites.some((write) => write.process !== run.process && write.erased.has(run.process) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
+}
+
 /** An item's error that says its request may stay recorded unsent (README: "n8n's database failing"). */
 const SAYS_LEFT_RECORDED = /could not be removed|cannot tell whether another run sent it|may stay in the submission record/;
 
@@ -120,12 +125,16 @@ export function judge(observation: Observation): Finding[] {
 			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.slowCalls.some((call) => call.process !== removal.process && call.readAt <= removal.writeAt && call.writeAt > removal.writeAt));
 			// A process that removed the request's record gave up a removal made again (logged).
 			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && /could not be removed again/.test(warning.message)));
+			// A claim of the request (the one this run deferred to, or its own) erased by another process's write from an older read.
+			const claimsErased = scheduled.filter((other) => other.spec.requests.includes(item.request)).some((claimer) => erasedDuring(observation, claimer));
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
 				: removalUndone
 					? "a removal undone by another process's slow store call"
 					: removalGivenUp
 					? 'a removal made again given up (logged)'
+					: claimsErased
+					? OTHER_PROCESS
 					: killedOrStopped
 				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
 				: texts.some((text) => /kept rewriting/.test(text))

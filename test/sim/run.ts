@@ -6,7 +6,7 @@ import type { Send } from './api';
 import { SimApi } from './api';
 import type { Plan } from './plan';
 import { Random } from './random';
-import type { Removal, SlowCall } from './store';
+import type { Removal, SlowCall, StaleWrite } from './store';
 import { SimStore } from './store';
 import type { SimProcess } from './virtualTime';
 import { VirtualTime } from './virtualTime';
@@ -47,6 +47,8 @@ export interface Observation {
 	slowCalls: SlowCall[];
 	/** The store's removals that wrote. */
 	removals: Removal[];
+	/** Writes that erased other processes' writes. */
+	staleWrites: StaleWrite[];
 	/** The largest difference between two processes' clocks. */
 	skewMs: number;
 	replayAt: number;
@@ -84,6 +86,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		memory: new Map(),
 		slowCalls: store.slowCalls,
 		removals: store.removals,
+		staleWrites: store.staleWrites,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),
 		replayAt: 0,
 		trace,

@@ -29,6 +29,13 @@ export interface SlowCall {
 	writeAt: number;
 }
 
+/** A write from a read that other processes' writes followed: it erased what they wrote (`erased`: their processes). */
+export interface StaleWrite {
+	process: string;
+	writeAt: number;
+	erased: Set<string>;
+}
+
 /** A removal that wrote: which process made it, what it removed, when it wrote. */
 export interface Removal {
 	process: string;
@@ -62,6 +69,9 @@ export class SimStore {
 	/** Calls whose read-to-write time passed 40 ms (the shortest settle wait): who made it, when it read and wrote (true time). */
 	readonly slowCalls: SlowCall[] = [];
 	readonly removals: Removal[] = [];
+	readonly staleWrites: StaleWrite[] = [];
+	/** Who wrote each version of the row (index: version - 1). */
+	private writers: string[] = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	private readonly aliases = new Map<string, string>();
@@ -153,6 +163,7 @@ export class SimStore {
 		}
 		const existed = this.row !== undefined;
 		const read = this.row ?? { old: 0, values: [] };
+		const readVersion = this.writers.length;
 		this.trace(`${label} ${what}: read ${read.old + read.values.length} values${fault === 'none' ? '' : ` (${fault})`}`);
 		if (!existed && !insert) return label;
 		if (fault === 'hang') return await new Promise<string>(() => undefined);
@@ -164,6 +175,9 @@ export class SimStore {
 			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
 		}
 		this.row = change(read);
+		const erased = new Set(this.writers.slice(readVersion).filter((writer) => writer !== proc.name));
+		if (erased.size > 0) this.staleWrites.push({ process: proc.name, writeAt: this.time.now, erased });
+		this.writers.push(proc.name);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
 		if (fault === 'failAfter') this.trace(`${label}: failed after its write`);
 		if (fault === 'failAfter') throw new Error('Connection terminated unexpectedly (simulated, after the write)');
