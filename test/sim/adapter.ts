@@ -29,6 +29,8 @@ export interface Environment {
 	remove(values: string[]): Promise<void>;
 	http(request: string): Promise<{ statusCode: number; headers: object; body: unknown }>;
 	warn(message: string): void;
+	/** Whether the execution was stopped (what n8n's cancel signal tells). */
+	stopped(): boolean;
 }
 
 const NODE: INode = {
@@ -88,6 +90,7 @@ function context(processId: string, spec: ExecutionSpec, env: Environment): IExe
 		getNodeParameter: parameter,
 		continueOnFail: () => spec.continueOnFail,
 		getCredentials: async () => ({ apiKey: 'simulated-key', baseUrl: 'https://api.aifaceswap-sim.com' }),
+		getExecutionCancelSignal: () => ({ aborted: env.stopped() }) as AbortSignal,
 		evaluateExpression: () => 'https://n8n.aifaceswap-sim.com/webhook-waiting/1',
 		putExecutionToWait: async () => undefined,
 		getExecuteData: () => executeData,

@@ -83,8 +83,9 @@ export function judge(observation: Observation): Finding[] {
 	const replayed = executions.filter((run) => run.replay).flatMap((run) => run.items ?? []);
 	const failedTexts = (request: string) =>
 		scheduled.flatMap((run) => [...(run.items ?? []).filter((item) => item.request === request && item.kind === 'failed').map((item) => item.text), ...(run.runError && run.spec.requests.includes(request) ? [run.runError] : [])]);
-	// A stopped execution left a request recorded unsent only if it did not end that request's item (it failed, or the run threw).
-	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && run.spec.requests.includes(request) && (run.killed || run.runError !== undefined || (run.items ?? []).some((item) => item.request === request && item.kind === 'failed')));
+	// A stopped execution left a request recorded unsent only if it did not end that request's item (it failed, had no output, or the run threw).
+	const ended = (run: ExecutionRun, index: number) => (run.items ?? []).some((item) => item.index === index && item.kind !== 'failed');
+	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && (run.killed || run.runError !== undefined ? run.spec.requests.includes(request) : run.spec.requests.some((r, index) => r === request && !ended(run, index))));
 	// A heal is the sending process's: only a give-up that process logged admits a finding about its send.
 	const healGivenUp = (send: Send) => observation.warnings.some((warning) => warning.process === send.process && /kept being erased|no longer kept for checking/.test(warning.message));
 

@@ -14,6 +14,8 @@ import { VirtualTime } from './virtualTime';
 /** What an item came to: sent (a task ID), already submitted, failed (its error), or not run (its run stopped first). */
 export interface ItemEnd {
 	request: string;
+	/** The input item's index. */
+	index: number;
 	kind: 'sent' | 'alreadySubmitted' | 'failed';
 	text: string;
 }
@@ -61,10 +63,11 @@ export interface Observation {
 const HORIZON_MS = 40 * 3_600_000;
 
 function itemsOf(output: INodeExecutionData[][], spec: ExecutionSpec): ItemEnd[] {
-	return (output[0] ?? []).map(({ json }, index) => {
+	return (output[0] ?? []).map(({ json, pairedItem }, position) => {
+		const index = typeof pairedItem === 'object' && !Array.isArray(pairedItem) ? pairedItem.item : position;
 		const request = spec.requests[index];
-		if (typeof json.error === 'string') return { request, kind: 'failed', text: `${json.error} ${String(json.description ?? '')}` };
-		return { request, kind: json.alreadySubmitted === true ? 'alreadySubmitted' : 'sent', text: String(json.taskId ?? '') };
+		if (typeof json.error === 'string') return { request, index, kind: 'failed', text: `${json.error} ${String(json.description ?? '')}` };
+		return { request, index, kind: json.alreadySubmitted === true ? 'alreadySubmitted' : 'sent', text: String(json.taskId ?? '') };
 	});
 }
 
@@ -114,6 +117,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 				}
 				return await api.request(proc.name, name, request);
 			},
+			stopped: () => run.stopped,
 			warn: (message) => {
 				observation.warnings.push({ process: proc.name, message });
 				log(`${proc.name} ${name} warning: ${message}`);

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { asNodeError, errorItem } from '../output/itemErrors';
 import { ClaimWindow, maxItemsHeld } from '../submissions/claimWindow';
 import { leftRecorded } from '../tasks/submitTask';
-import { ApiClient } from '../transport';
+import { ApiClient, executionStopped } from '../transport';
 import { RunStoppedError } from '../transport/errors';
 import { RequestThrottle } from '../transport/throttle';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
@@ -17,6 +17,7 @@ import type { OperationExecute, Run } from './operation';
  * keeps its position; with Continue On Fail a failed item becomes an error item and the other
  * items still run, so the output has as many items as the input. Without it, the first failed
  * item stops the run: no later item sends anything, and the error lists the tasks already sent.
+ * A stopped execution takes no further item, and a request that has not left by then is not sent.
  */
 export async function runBatch(
 	ctx: IExecuteFunctions,
@@ -42,7 +43,7 @@ export async function runBatch(
 	// the moment a slot frees; one worker per item that can be held at once. Each output goes to
 	// its input's slot.
 	const worker = async () => {
-		while (nextItem < items.length && failures.length === 0) {
+		while (nextItem < items.length && failures.length === 0 && !executionStopped(ctx)) {
 			const itemIndex = nextItem++;
 			const outcome = settled?.get(itemIndex);
 			if (outcome) {
@@ -70,7 +71,8 @@ export async function runBatch(
 		// The first failed item's own error says whether it stays recorded; the others are named here.
 		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept.filter((kept) => kept !== itemIndex));
 	}
-	return [outputs];
+	// A stopped execution leaves the items it did not take without output.
+	return [outputs.filter((output) => output !== undefined)];
 }
 
 /** Whether the first failed item stops the run: not with Continue On Fail, nor as an AI Agent's tool. */

@@ -16,8 +16,15 @@ export interface RequestFailure {
 
 /** The error of a request that was never sent because its run stopped (an earlier item failed). */
 export class RunStoppedError extends NodeOperationError {
+	constructor(node: INode, message = 'Not sent: the run stopped at a failed item') {
+		super(node, message);
+	}
+}
+
+/** A request not sent because the execution was stopped (Stop in the editor, a workflow timeout). */
+export class ExecutionStoppedError extends RunStoppedError {
 	constructor(node: INode) {
-		super(node, 'Not sent: the run stopped at a failed item');
+		super(node, 'Not sent: the execution was stopped');
 	}
 }
 

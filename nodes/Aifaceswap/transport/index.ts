@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { classifyAnswer } from './answers';
 import type { RequestFailure } from './errors';
-import { answerError, networkFailureError, RunStoppedError } from './errors';
+import { answerError, ExecutionStoppedError, networkFailureError, RunStoppedError } from './errors';
 import { classifyNetworkFailure } from './networkErrors';
 import { attemptAgain } from './retryRule';
 import type { RequestThrottle } from './throttle';
@@ -30,6 +30,11 @@ export type EncodedBody = { json: IDataObject } | { bytes: Buffer; contentType: 
 export type RequestResult = { ok: true; data: IDataObject } | { ok: false; failure: RequestFailure };
 
 const REQUEST_TIMEOUT_MS = 120_000;
+
+/** Whether the execution was stopped (Stop in the editor, a workflow timeout): n8n then cancels every request of the node unsent. */
+export function executionStopped(ctx: IExecuteFunctions): boolean {
+	return ctx.getExecutionCancelSignal?.()?.aborted === true;
+}
 
 /**
  * The aifaceswap API as one run uses it: the credential read once (n8n would otherwise load and
@@ -101,6 +106,8 @@ export class ApiClient {
 		const { id = '', name = '' } = node.credentials?.[CREDENTIAL_TYPE] ?? {};
 		for (let attempt = 1; ; attempt++) {
 			await throttle.turn();
+			// Stopped before it left: certainly not sent (n8n would cancel it unsent, an error that reads like a lost answer).
+			if (executionStopped(ctx)) return { ok: false, failure: { error: new ExecutionStoppedError(node), reachedApi: 'no', taskMayExist: false } };
 			let response: IN8nHttpFullResponse;
 			const sentAt = Date.now();
 			try {
