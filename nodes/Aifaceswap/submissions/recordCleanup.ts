@@ -16,9 +16,15 @@ import { isNonce } from './recordEntries';
  * process's settle wait and erase its write.
  */
 const BATCH = 100;
-export const SECOND_PASS_MS = 3_000;
+const SECOND_PASS_MS = 3_000;
 /** After a failed removal the clean-up waits, longer each time, and gives up after the last. */
 const FAILURE_WAITS_MS = [1_000, 5_000, 30_000];
+
+/** A removal: its values, and the nonces among them removed for the first time. */
+interface Taken {
+	values: string[];
+	nonces: string[];
+}
 
 export class RecordCleanup {
 	private nonces = new Set<string>();
@@ -37,20 +43,12 @@ export class RecordCleanup {
 		for (const value of values) this.stretch.add(value);
 	}
 
-	/** Removed nonces to remove once more (their time has come). */
-	removeAgain(nonces: string[]): void {
-		this.secondPass.push(...nonces);
-	}
-
-	resume(): void {
-		this.paused = false;
-	}
 
 	/**
 	 * The values to remove in the next call, if now is the time: `referenced` are the nonces open
 	 * entries still need; `quiet` when no claim is open. `nonces` are those removed for the first time.
 	 */
-	take(referenced: Set<string>, quiet: boolean): { values: string[]; nonces: string[] } | undefined {
+	take(referenced: Set<string>, quiet: boolean): Taken | undefined {
 		if (this.paused) return undefined;
 		const nonces = [...this.nonces].filter((nonce) => !referenced.has(nonce));
 		const ready = nonces.length + this.stretch.size + this.secondPass.length;
@@ -71,16 +69,26 @@ export class RecordCleanup {
 		return { values, nonces: firstPass };
 	}
 
-	/** The removal was made. */
-	removed(): void {
-		this.failures = 0;
+	/**
+	 * Makes the removal `take` gave with `remove` (a store call). The nonces removed for the first
+	 * time are removed again `SECOND_PASS_MS` later; `later` runs that timer.
+	 */
+	async remove(taken: Taken, remove: (values: string[]) => Promise<void>, later: (ms: number, then: () => void) => void): Promise<void> {
+		try {
+			await remove(taken.values);
+			this.failures = 0;
+			if (taken.nonces.length > 0) later(SECOND_PASS_MS, () => this.secondPass.push(...taken.nonces));
+		} catch {
+			const pause = this.failed(taken);
+			if (pause !== undefined) later(pause, () => (this.paused = false));
+		}
 	}
 
 	/**
-	 * The removal failed: its values wait for the next one, after the returned pause (the scheduler
-	 * calls `resume`); after the last, they are left (they only take room).
+	 * The removal failed: its values wait for the next one, after the returned pause; after the
+	 * last, they are left (they only take room).
 	 */
-	failed(taken: { values: string[]; nonces: string[] }): number | undefined {
+	private failed(taken: Taken): number | undefined {
 		if (this.failures >= FAILURE_WAITS_MS.length) {
 			this.nonces.clear();
 			this.stretch.clear();

@@ -141,6 +141,15 @@ export function ownLateWrite(open: RecordEntry[], putBack: Set<string>, at: numb
 	for (const entry of open) if (entry.kind === 'claim' && !except.includes(entry) && entry.values.some((value) => putBack.has(value))) entry.ownLateWriteAt = at;
 }
 
+/**
+ * What a removal of `values` takes with them from open claims of the same requests: their whole
+ * write, nonces too (a nonce left without its values would pass another writer's copy of the
+ * values for the claim's own write). The claim finds nothing and writes again.
+ */
+export function openClaimWrites(open: RecordEntry[], values: string[]): string[] {
+	return open.filter((entry) => entry.kind === 'claim' && entry.values.some((value) => values.includes(value))).flatMap((entry) => [...entry.values, ...entryNonces(entry)]);
+}
+
 /** What stays when a claim fails unsent with its values in the record. */
 const LEFT_RECORDED =
 	'It stays in the submission record: a re-run in the next 24 to 48 hours reports it as already submitted; if no other run sent it, re-run with Skip Already Submitted off';

@@ -17,6 +17,8 @@ import { HEAL_AFTER_MS } from './sentRecords';
 const KEPT = 50;
 const MAX_DELAY_MS = HEAL_AFTER_MS;
 
+const givenUp = (why: string) => `Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted`;
+
 interface Removal {
 	values: string[];
 	/** Tells the caller how the removal went (none for a removal made again). */
@@ -52,18 +54,18 @@ export class RefusalRemovals {
 		remove: (values: string[]) => Promise<void>,
 		keptSince: (since: number) => Set<string>,
 		again: (removeAgain: () => void) => void,
-		onGiveUp: (why: string) => void,
+		onGiveUp: (warning: string) => void,
 	): Promise<void> {
 		const now = performance.now();
 		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => keptSince(since).has(value)));
 		const removals = waiting.filter(({ dueAt }) => dueAt === undefined || now - dueAt <= MAX_DELAY_MS);
-		if (removals.length < waiting.length) onGiveUp(`not in time (a database call held it ${Math.round(now - Math.min(...waiting.map(({ dueAt }) => dueAt ?? now)))} ms)`);
+		if (removals.length < waiting.length) onGiveUp(givenUp(`not in time: a database call held it ${Math.round(now - Math.min(...waiting.map(({ dueAt }) => dueAt ?? now)))} ms`));
 		if (removals.length === 0) return;
 		try {
 			await remove(removals.flatMap((removal) => removal.values));
 		} catch (error) {
 			for (const removal of removals) removal.done?.(error);
-			if (removals.some((removal) => removal.done === undefined)) onGiveUp((error as Error).message);
+			if (removals.some((removal) => removal.done === undefined)) onGiveUp(givenUp((error as Error).message));
 			return;
 		}
 		for (const removal of removals) removal.done?.();

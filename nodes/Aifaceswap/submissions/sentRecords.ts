@@ -5,6 +5,8 @@
  * its send, and longer while a late call that started before it has not ended. At most
  * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
  * past that the oldest is given up, and the first one given up while a late call lasts is logged.
+ * Requests whose claim was won here and that are about to be sent are known too: a refused
+ * request's removal made again must not take their record (`wonSince`).
  */
 export const sentRecordLimits = { kept: 50 };
 
@@ -16,12 +18,34 @@ interface Sent {
 	at: number;
 }
 
+/** What is logged when a record still needed is given up. */
+export const GAVE_UP_WARNING =
+	"Aifaceswap submission record: a call to n8n's database has not returned; the records of the oldest requests sent since are no longer kept for checking when it ends, so a replay may send them again";
+
 export class SentRecords {
 	private sent: Sent[] = [];
 	private gaveUp = false;
+	/** Claims won here whose request has not been answered yet, by their first value. */
+	private unanswered = new Map<string, string[]>();
+
+	/** A claim of `values` won here: its request is about to be sent. */
+	won(values: string[]): void {
+		this.unanswered.set(values[0], values);
+	}
+
+	/** The request of `values` was not sent after all. */
+	notSent(values: string[]): void {
+		this.unanswered.delete(values[0]);
+	}
+
+	/** The values of requests whose claim was won here and that are about to be sent, or were sent since `since`. */
+	wonSince(since: number): string[] {
+		return [...this.unanswered.values(), ...this.since(since)].flat();
+	}
 
 	/** Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed was given up (the first time only). */
 	add(values: string[], keepFrom: number, now: number): boolean {
+		this.unanswered.delete(values[0]);
 		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
 		this.sent.push({ values, at: now });
 		if (this.sent.length <= sentRecordLimits.kept) return false;

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { RecordCleanup, SECOND_PASS_MS } from './recordCleanup';
+import { RecordCleanup } from './recordCleanup';
 import type { Decision, RecordEntry } from './recordEntries';
-import { callValues, contendedMessage, entryNonces, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
+import { callValues, contendedMessage, entryNonces, openClaimWrites, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
 import { RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
-import { HEAL_AFTER_MS, SentRecords } from './sentRecords';
+import { GAVE_UP_WARNING, HEAL_AFTER_MS, SentRecords } from './sentRecords';
 import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
@@ -44,8 +44,6 @@ class SubmissionRecord {
 	private readonly removals = new RefusalRemovals();
 	private readonly cleanup = new RecordCleanup();
 	private readonly sent = new SentRecords();
-	/** The values of claims won here whose request has not been answered yet, by their first value. */
-	private readonly won = new Map<string, string[]>();
 	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
 	private readonly timers = new RecordTimers(() => this.poke());
 	private running = false;
@@ -70,12 +68,9 @@ class SubmissionRecord {
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
 		this.use(ctx);
 		const values = recordValues(key, day);
-		this.won.delete(values[0]);
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
-		if (this.sent.add(values, keepFrom, now)) {
-			this.ctx.logger.warn("Aifaceswap submission record: a call to n8n's database has not returned; the records of the oldest requests sent since are no longer kept for checking when it ends, so a replay may send them again");
-		}
+		if (this.sent.add(values, keepFrom, now)) this.ctx.logger.warn(GAVE_UP_WARNING);
 		this.open(newEntry('heal', values), HEAL_AFTER_MS);
 	}
 
@@ -83,7 +78,7 @@ class SubmissionRecord {
 	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
 		this.use(ctx);
 		const values = recordValues(key, day);
-		this.won.delete(values[0]);
+		this.sent.notSent(values);
 		await this.removals.remove(values, () => this.poke());
 	}
 
@@ -102,7 +97,7 @@ class SubmissionRecord {
 
 	/** The values of requests whose claim this process won since `since` (being sent, sent, being healed). */
 	private readonly keptSince = (since: number) =>
-		new Set([...this.won.values(), ...this.entries.filter((entry) => entry.kind === 'heal').map((entry) => entry.values), ...this.sent.since(since)].flat());
+		new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').flatMap((entry) => entry.values)]);
 
 	private open(entry: OpenEntry, afterMs: number): void {
 		this.entries.push(entry);
@@ -169,7 +164,7 @@ class SubmissionRecord {
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
 			const decision: Decision = observe(entry, fresh[i], found, startedAt);
-			if (decision.kind === 'won' && entry.kind === 'claim') this.won.set(entry.values[0], entry.values);
+			if (decision.kind === 'won' && entry.kind === 'claim') this.sent.won(entry.values);
 			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
@@ -217,30 +212,18 @@ class SubmissionRecord {
 
 	private async removeRefused(): Promise<void> {
 		await this.removals.run(
-			// An open claim of the request loses its whole write, nonces too: a nonce left without its values would pass another writer's copy for the claim's.
-			async (values) => await this.calls.remove([...values, ...this.entries.filter((entry) => entry.kind === 'claim' && entry.values.some((value) => values.includes(value))).flatMap((entry) => [...entry.values, ...entryNonces(entry)])]),
+			async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
 			this.keptSince,
 			(removeAgain) => this.timers.later(this.calls.settleMs(), removeAgain),
-			(why) => this.ctx.logger.warn(`Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted`),
+			(warning) => this.ctx.logger.warn(warning),
 		);
 	}
 
 	/** One small removal of what is not a record, when its time has come. False when there is none. */
 	private async cleanUp(): Promise<boolean> {
-		const referenced = new Set(this.entries.flatMap(entryNonces));
-		const quiet = !this.entries.some((entry) => entry.kind === 'claim');
-		const taken = this.cleanup.take(referenced, quiet);
+		const taken = this.cleanup.take(new Set(this.entries.flatMap(entryNonces)), !this.entries.some((entry) => entry.kind === 'claim'));
 		if (!taken) return false;
-		await this.paced(async () => {
-			try {
-				await this.calls.remove(taken.values);
-				this.cleanup.removed();
-				if (taken.nonces.length > 0) this.timers.later(SECOND_PASS_MS, () => this.cleanup.removeAgain(taken.nonces));
-			} catch {
-				const pause = this.cleanup.failed(taken);
-				if (pause !== undefined) this.timers.later(pause, () => this.cleanup.resume());
-			}
-		});
+		await this.paced(async () => await this.cleanup.remove(taken, async (values) => await this.calls.remove(values), (ms, then) => this.timers.later(ms, then)));
 		return true;
 	}
 }
