@@ -95,8 +95,10 @@ test("a late claim call of the same process writes back a refused request's reco
 	const held = store.hangNext(checkOf(workflow.record));
 	api.fail(REFUSED);
 	const refused = outcomes(await workflow.run([url], { continueOnFail: true }));
-	// the refused request's record is removed; then the late call writes the row it read, with the request in it
+	// the refused request's record is removed (and removed again after the settle wait); only then
+	// does the late call write the row it read, with the request in it
 	const removed = store.finished.remove;
+	await store.quiet(workflow.record, 1_500);
 	held.release();
 	await store.quiet(workflow.record, SETTLED_MS);
 	const replay = outcomes(await workflow.run([url], { process: anotherProcess() }));
