@@ -87,27 +87,6 @@ function refusedRun(name: string) {
 	return { workflow, refused, first: workflow.run([refused], { continueOnFail: true }) };
 }
 
-/**
- * The request is refused and its record removed; another process's store call that read the row
- * before the removal writes it back once this process has claimed the request again (the claim's
- * write done, its settle wait under way). Returns that claim's run.
- */
-async function putBackWhileClaimedAgain(name: string) {
-	slowFirstCall();
-	const { workflow, refused, first } = refusedRun(name);
-	await until(() => api.apiRequests().length === 1);
-	const slow = await slowCallOfAnotherProcess(workflow.workflowId);
-	expect(outcomes(await first)).toEqual(['Insufficient credits']);
-	const record = refusedRecord();
-	// the claim's write lands well inside the removal's settle wait, its check well after it
-	await wait(400);
-	const checks = ended.check.length;
-	const again = workflow.run([refused], { continueOnFail: true });
-	await until(() => ended.check.slice(checks).some((values) => values.includes(record[0])));
-	await slow.release();
-	return { workflow, refused, record, again };
-}
-
 test("seed 991 kind: a late call of this process that read a refused request's record writes it back while the request is claimed again: never reported as submitted with no task, never sent twice", async () => {
 	storeCallLimits.deadlineMs = 500;
 	const { workflow, refused, first } = refusedRun('own-late-call');
@@ -132,16 +111,34 @@ test("seed 991 kind: a late call of this process that read a refused request's r
 }, 30_000);
 
 test("seed 5311 kind: another process's slow call puts a refused request's record back while this process claims it again: the removal made again takes the claim's whole write, the claim sends once", async () => {
-	const { refused, record, again } = await putBackWhileClaimedAgain('removed-again');
+	slowFirstCall();
+	const { workflow, refused, first } = refusedRun('removed-again');
+	await until(() => api.apiRequests().length === 1);
+	const slow = await slowCallOfAnotherProcess(workflow.workflowId);
+	expect(outcomes(await first)).toEqual(['Insufficient credits']);
+	const record = refusedRecord();
+	// the claim's write lands inside the removal's settle wait, its check well after it
+	await wait(400);
+	const checks = ended.check.length;
+	const again = workflow.run([refused], { continueOnFail: true });
+	await until(() => ended.check.slice(checks).some((values) => values.includes(record[0])));
+	// the slow call writes the row it read before the removal: the record is back, the claim's write gone
+	await slow.release();
 	const result = outcomes(await again);
 	const removedAgain = removalsOf(record)[1] ?? [];
 	expect({ result, tasks: tasksFor(refused), claimsNoncesRemoved: removedAgain.some(isNonce) }).toEqual({ result: [false], tasks: 1, claimsNoncesRemoved: true });
 }, 30_000);
 
-test("seed 11034 kind: another process claims the request after the removal made again while this process's claim is open: the open claim's nonce went with the removal, the request is sent exactly once", async () => {
-	const { workflow, refused, record, again } = await putBackWhileClaimedAgain('claim-nonce');
-	// (the code before the fix makes no removal again: this process's claim then ends first)
-	await Promise.race([until(() => removalsOf(record).length >= 2), again]);
+test("seed 11034 kind: the removal made again while this process claims the request again takes the claim's nonce with the values: another process's claim then is the only send", async () => {
+	slowFirstCall();
+	const { workflow, refused, first } = refusedRun('claim-nonce');
+	expect(outcomes(await first)).toEqual(['Insufficient credits']);
+	const record = refusedRecord();
+	// the claim's write lands inside the removal's settle wait, its check well after it
+	await wait(400);
+	const again = workflow.run([refused], { continueOnFail: true });
+	await Promise.race([until(() => removalsOf(record).length === 2), again]);
+	// a nonce of the claim left without its values would pass the other process's values for the claim's own write
 	const other = outcomes(await workflow.run([refused], { process: anotherProcess(), continueOnFail: true }));
 	const result = outcomes(await again);
 	await store.quiet(workflow.record, 1_000);
@@ -149,7 +146,8 @@ test("seed 11034 kind: another process claims the request after the removal made
 }, 30_000);
 
 test("seed 13115 kind: a late call of this process puts back a record whose removal was made again: another removal follows when it ends, a replay sends the refused request", async () => {
-	storeCallLimits.deadlineMs = 500;
+	// short enough that the held call does not keep the removal made again past its time
+	storeCallLimits.deadlineMs = 300;
 	slowFirstCall();
 	const { workflow, refused, first } = refusedRun('late-after-again');
 	await until(() => api.apiRequests().length === 1);
