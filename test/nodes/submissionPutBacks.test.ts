@@ -130,6 +130,7 @@ test("seed 5311 kind: another process's slow call puts a refused request's recor
 }, 30_000);
 
 test("seed 11034 kind: the removal made again while this process claims the request again takes the claim's nonce with the values: another process's claim then is the only send", async () => {
+	const otherProcess = anotherProcess(); // loaded now: its claim must come inside this process's settle wait
 	slowFirstCall();
 	const { workflow, refused, first } = refusedRun('claim-nonce');
 	expect(outcomes(await first)).toEqual(['Insufficient credits']);
@@ -139,7 +140,7 @@ test("seed 11034 kind: the removal made again while this process claims the requ
 	const again = workflow.run([refused], { continueOnFail: true });
 	await Promise.race([until(() => removalsOf(record).length === 2), again]);
 	// a nonce of the claim left without its values would pass the other process's values for the claim's own write
-	const other = outcomes(await workflow.run([refused], { process: anotherProcess(), continueOnFail: true }));
+	const other = outcomes(await workflow.run([refused], { process: otherProcess, continueOnFail: true }));
 	const result = outcomes(await again);
 	await store.quiet(workflow.record, 1_000);
 	expect({ sends: [...result, ...other].filter((outcome) => outcome === false).length, tasks: tasksFor(refused) }).toEqual({ sends: 1, tasks: 1 });
