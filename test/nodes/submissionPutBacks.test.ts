@@ -12,6 +12,7 @@ import { Container } from '@n8n/di';
 
 import { useMockApi } from '../support/mock';
 import { anotherProcess } from '../support/n8n';
+import type { StoreCall } from '../support/processed-data';
 import { storeContext, useProcessedData } from '../support/processed-data';
 import { outcomes, sendsPerUrl, swapUrl, swapWorkflow, until } from '../support/submission-runs';
 import { isNonce } from '../../nodes/Aifaceswap/submissions/recordEntries';
@@ -87,23 +88,41 @@ function refusedRun(name: string) {
 	return { workflow, refused, first: workflow.run([refused], { continueOnFail: true }) };
 }
 
+type Workflow = ReturnType<typeof swapWorkflow>;
+
+/** The refused run, with `hold` starting a store call that reads its record and is held; returns once the record is removed. */
+async function refusedWhileHeld<T>(name: string, hold: (workflow: Workflow) => Promise<T>) {
+	const { workflow, refused, first } = refusedRun(name);
+	await until(() => api.apiRequests().length === 1);
+	const held = await hold(workflow);
+	expect(outcomes(await first)).toEqual(['Insufficient credits']);
+	return { workflow, refused, record: refusedRecord(), held };
+}
+
+/** This process claims the request again: returns its run once the claim's first write is done. */
+async function claimAgain(workflow: Workflow, refused: string, record: string[]): Promise<{ run: ReturnType<Workflow['run']> }> {
+	const checks = ended.check.length;
+	const run = workflow.run([refused], { continueOnFail: true });
+	await until(() => ended.check.slice(checks).some((values) => values.includes(record[0])));
+	return { run };
+}
+
+/** A claim of another request of this process that reads the row now and passes its deadline (held until released). */
+async function lateClaimOfAnotherRequest(workflow: Workflow, match: (call: StoreCall) => boolean) {
+	const late = store.hangNext(match);
+	const other = workflow.run([swapUrl(`${workflow.workflowId}-other`)]);
+	await late.reached;
+	return { release: late.release, other };
+}
+
 test("seed 991 kind: a late call of this process that read a refused request's record writes it back while the request is claimed again: never reported as submitted with no task, never sent twice", async () => {
 	storeCallLimits.deadlineMs = 500;
-	const { workflow, refused, first } = refusedRun('own-late-call');
-	await until(() => api.apiRequests().length === 1);
-	// the claim of another request reads the row while the refused request's record is in it, and passes its deadline
-	const late = store.hangNext((call) => call.kind === 'check');
-	const other = workflow.run([swapUrl('own-late-call-other')]);
-	await late.reached;
-	expect(outcomes(await first)).toEqual(['Insufficient credits']);
-	const record = refusedRecord();
+	const { workflow, refused, record, held } = await refusedWhileHeld('own-late-call', async (workflow) => await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check'));
 	// a new claim of the refused request writes; then the late call writes the row it read
-	const checks = ended.check.length;
-	const again = workflow.run([refused], { continueOnFail: true });
-	await until(() => ended.check.slice(checks).some((values) => values.includes(record[0])));
-	late.release();
-	const [result] = outcomes(await again);
-	await other;
+	const again = await claimAgain(workflow, refused, record);
+	held.release();
+	const [result] = outcomes(await again.run);
+	await held.other;
 	// sent once, or failed as undecidable ("cannot tell whether another run sent it")
 	const tasks = tasksFor(refused);
 	expect({ alreadySubmittedWithoutTask: result === true && tasks === 0, sentTwice: tasks > 1 }).toEqual({ alreadySubmittedWithoutTask: false, sentTwice: false });
@@ -112,19 +131,13 @@ test("seed 991 kind: a late call of this process that read a refused request's r
 
 test("seed 5311 kind: another process's slow call puts a refused request's record back while this process claims it again: the removal made again takes the claim's whole write, the claim sends once", async () => {
 	slowFirstCall();
-	const { workflow, refused, first } = refusedRun('removed-again');
-	await until(() => api.apiRequests().length === 1);
-	const slow = await slowCallOfAnotherProcess(workflow.workflowId);
-	expect(outcomes(await first)).toEqual(['Insufficient credits']);
-	const record = refusedRecord();
+	const { workflow, refused, record, held } = await refusedWhileHeld('removed-again', async (workflow) => await slowCallOfAnotherProcess(workflow.workflowId));
 	// the claim's write lands inside the removal's settle wait, its check well after it
 	await wait(400);
-	const checks = ended.check.length;
-	const again = workflow.run([refused], { continueOnFail: true });
-	await until(() => ended.check.slice(checks).some((values) => values.includes(record[0])));
+	const again = await claimAgain(workflow, refused, record);
 	// the slow call writes the row it read before the removal: the record is back, the claim's write gone
-	await slow.release();
-	const result = outcomes(await again);
+	await held.release();
+	const result = outcomes(await again.run);
 	const removedAgain = removalsOf(record)[1] ?? [];
 	expect({ result, tasks: tasksFor(refused), claimsNoncesRemoved: removedAgain.some(isNonce) }).toEqual({ result: [false], tasks: 1, claimsNoncesRemoved: true });
 }, 30_000);
@@ -135,13 +148,12 @@ test("seed 11034 kind: the removal made again while this process claims the requ
 	const { workflow, refused, first } = refusedRun('claim-nonce');
 	expect(outcomes(await first)).toEqual(['Insufficient credits']);
 	const record = refusedRecord();
-	// the claim's write lands inside the removal's settle wait, its check well after it
 	await wait(400);
-	const again = workflow.run([refused], { continueOnFail: true });
-	await Promise.race([until(() => removalsOf(record).length === 2), again]);
+	const again = await claimAgain(workflow, refused, record);
+	await Promise.race([until(() => removalsOf(record).length === 2), again.run]);
 	// a nonce of the claim left without its values would pass the other process's values for the claim's own write
 	const other = outcomes(await workflow.run([refused], { process: otherProcess, continueOnFail: true }));
-	const result = outcomes(await again);
+	const result = outcomes(await again.run);
 	await store.quiet(workflow.record, 1_000);
 	expect({ sends: [...result, ...other].filter((outcome) => outcome === false).length, tasks: tasksFor(refused) }).toEqual({ sends: 1, tasks: 1 });
 }, 30_000);
@@ -150,19 +162,13 @@ test("seed 13115 kind: a late call of this process puts back a record whose remo
 	// short enough that the held call does not keep the removal made again past its time
 	storeCallLimits.deadlineMs = 300;
 	slowFirstCall();
-	const { workflow, refused, first } = refusedRun('late-after-again');
-	await until(() => api.apiRequests().length === 1);
-	const slow = await slowCallOfAnotherProcess(workflow.workflowId);
-	expect(outcomes(await first)).toEqual(['Insufficient credits']);
-	const record = refusedRecord();
-	await slow.release();
+	const { workflow, refused, record, held } = await refusedWhileHeld('late-after-again', async (workflow) => await slowCallOfAnotherProcess(workflow.workflowId));
+	await held.release();
 	// the record is back: a claim of another request reads it and passes its deadline
-	const late = store.hangNext((call) => call.kind === 'check' && call.values === 4);
-	const other = workflow.run([swapUrl('late-after-again-other')]);
-	await late.reached;
+	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);
 	await until(() => removalsOf(record).length === 2);
 	late.release();
-	await other;
+	await late.other;
 	await store.quiet(workflow.record, 1_500);
 	const replay = outcomes(await workflow.run([refused], { process: anotherProcess() }));
 	expect({ replay, tasks: tasksFor(refused) }).toEqual({ replay: [false], tasks: 1 });
