@@ -1,11 +1,13 @@
 /**
- * A refused request's record is removed so that a re-run sends it; a store call that read the row
- * before the removal writes it back afterwards and puts the record back. These five schedules (the
- * simulation's seeds 991 and 2018, 5311, 11034, 13115 and 1189 show them) once left a request
- * reported as already submitted with no task, or sent twice, or a removal given up unheard. Each
- * runs on n8n-core's real engine with real timers, the mock API over HTTP and the store double
- * (`test/support/processed-data.ts`), which holds a call between its read and its write; "another
- * process" is a second copy of the node's modules (`anotherProcess`) or a store call made directly.
+ * A refused request's record is removed so that a re-run sends it. A store call that read the row
+ * before the removal can write it back afterwards and put the record back: the removal is made
+ * again after the settle wait, and again when a late store call of this process ends. Five
+ * schedules of these removals (the simulation's seeds 991 and 2018, 5311, 11034, 13115 and 1189
+ * show them) once left a request reported as already submitted with no task, sent twice, or its
+ * record kept without a word. Each runs on n8n-core's real engine with real timers, the mock API
+ * over HTTP and the store double (`test/support/processed-data.ts`), which holds a call between its
+ * read and its write; "another process" is a second copy of the node's modules (`anotherProcess`)
+ * or a store call made directly.
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
