@@ -8,6 +8,8 @@
  */
 export interface NamedSeed {
 	seed: number;
+	/** The `--processes` it was found with (the plan's own draw when not set). */
+	processes?: number;
 	/** What the schedule shows, and the invariant it broke on the record where it was found. */
 	schedule: string;
 }
@@ -22,11 +24,19 @@ export const NAMED_SEEDS: NamedSeed[] = [
 	{ seed: 38, schedule: 'S7 a store call never returns: the sent requests kept for healing grow without bound (I5)' },
 	{ seed: 59, schedule: 'a late claim call puts back the record of a refused request after its removal: already submitted, no task (I3)' },
 	{ seed: 1216, schedule: 'a run stopped by a 402 reports only that item: other items\' "cannot tell" errors and failed removals are not named (I3)' },
+	{ seed: 991, schedule: 'a late claim call of the same process writes a refused request\'s record back while the request is claimed again: that claim takes it for another run\'s, already submitted, no task (I3)' },
+	{ seed: 2018, schedule: 'across midnight, a late call of the same process writes back a refused request\'s record of the day before; a new claim finds half of it: already submitted, no task (I3)' },
+	{ seed: 1189, schedule: 'a late removal writes back a refused request\'s record; its removal made again fails and is dropped unnoticed: already submitted, no task (I3)' },
+	{ seed: 13115, schedule: 'a late call writes back a record whose removal was made again, which no late call\'s end removed again: already submitted, no task (I3)' },
+	{ seed: 5311, schedule: 'another process\'s slow call puts back a refused record while this process claims the request again; the removal made again is skipped for the open claim: already submitted, no task (I3)' },
+	{ seed: 11034, schedule: 'a removal made again during an open claim leaves the claim\'s nonce without its values; another process\'s copy of the values passes for the claim\'s write: sent twice (I1, on the first try at removing during open claims)' },
+	{ seed: 6841, schedule: 'a run stopped by a 402 lists another refused item whose record could not be removed only by its message: a re-run says already submitted, no error said so (I3)' },
+	{ seed: 509342, processes: 4, schedule: 'a removal made again, held 30 s behind a hung call, erases the record another process sent and checked meanwhile: sent twice (I1)' },
+	{ seed: 505830, processes: 4, schedule: 'a stopped execution with Continue On Fail claims every item left: each request cancelled unsent stays recorded, past the bound (I6)' },
+	{ seed: 255, schedule: 'a stopped execution: a request cancelled before it left is removed; its removal fails, the item has no output, a re-run says already submitted (I3, admitted: a stopped execution\'s claims)' },
 ];
 
 /** How many schedules (seeds 1 to this) every run of the unit suite checks. */
 export const CI_SCHEDULES = 2_000;
 
-export const KNOWN_BROKEN = new Set<number>([
-	991, 1189,
-]);
+export const KNOWN_BROKEN = new Set<number>([]);
