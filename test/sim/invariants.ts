@@ -54,6 +54,20 @@ function overwrittenByOther(observation: Observation, send: Send): boolean {
 	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
 }
 
+/**
+ * Whether two processes both sent `request` (each claim won) while a write of one of them, from a
+ * read taken before the other's write, erased the other's: a call slower than the other's settle
+ * wait (a write landing before the other's check would have shown it the erasure).
+ */
+function raced(observation: Observation, request: string): boolean {
+	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
+	const processes = new Set(sends.map((send) => send.process));
+	if (processes.size < 2 || sends.length === 0) return false;
+	const from = Math.min(...sends.map((send) => send.at)) - 60_000;
+	const to = Math.max(...sends.map((send) => send.at));
+	return observation.staleWrites.some((write) => processes.has(write.process) && [...write.erased].some((other) => processes.has(other)) && write.writeAt >= from && write.writeAt <= to);
+}
+
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
 /**
@@ -98,7 +112,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && overwrittenByOther(observation, first) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && (overwrittenByOther(observation, first) || raced(observation, request)) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -109,7 +123,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : overwrittenByOther(observation, earlier) ? OTHER_PROCESS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : overwrittenByOther(observation, earlier) || raced(observation, item.request) ? OTHER_PROCESS : undefined });
 		}
 	}
 
