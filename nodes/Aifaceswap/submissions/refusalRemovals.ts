@@ -3,19 +3,35 @@ import { HEAL_AFTER_MS } from './sentRecords';
 /**
  * The records of requests the API refused (a claim of this process won, so the values are its
  * own), taken out of the submission record so that a re-run sends them. All removals waiting at
- * the same time go in one store call. A write of another process from a read taken before the
- * removal puts the values back: each is removed again after the settle wait (when a claim's write
- * is checked, for the same reason), and when a store call of ours that passed its deadline before
- * the removal (or its removal made again) ends after all. The latest `KEPT` removals are
- * remembered for that. A removal made
- * again is skipped when this process has since won a claim of the request again (`keptSince`),
- * and given up (`onGiveUp`: logged) when it fails or cannot be made within `MAX_DELAY_MS` of its
- * time (a slow call held the queue), not tried later: another process may have recorded and sent
- * the request since, and checked its record `HEAL_AFTER_MS` after its send; a later removal would
- * erase that record for good.
+ * the same time go in one store call.
+ *
+ * A write of another process from a read taken before the removal puts the values back, so each
+ * is removed again: after the settle wait (when a claim's write is checked, for the same reason),
+ * and when a store call of ours that passed its deadline before the removal (or its removal made
+ * again) ends after all. The latest `KEPT` removals are remembered for that.
+ *
+ * A removal made again must not take the record of a request sent since. This process's own are
+ * known (`keptSince`: skipped). Another process that recorded the request after the removal checks
+ * its record `HEAL_AFTER_MS` after its send and writes it again if it vanished: so a removal made
+ * again counts only when it ended within `MAX_DELAY_MS` of its time. One that cannot start in
+ * time (a slow call held the queue) is not made; one that ended later (or failed later: it may
+ * have written) may have landed after such a check, so its values are written back. Each is given
+ * up (logged), as is one that failed. The refused request then stays recorded: a re-run reports
+ * it as already submitted, which costs nothing.
  */
 const KEPT = 50;
 const MAX_DELAY_MS = HEAL_AFTER_MS;
+
+/** What the removals need of the record: its store calls, its timers, what it knows of its own requests. */
+export interface RemovalIo {
+	remove(values: string[]): Promise<void>;
+	record(values: string[]): Promise<void>;
+	/** Runs `then` after the settle wait. */
+	afterSettle(then: () => void): void;
+	/** The values of requests this process won a claim of since `since`. */
+	keptSince(since: number): Set<string>;
+	warn(message: string): void;
+}
 
 const givenUp = (why: string) => `Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted`;
 
@@ -33,6 +49,8 @@ export class RefusalRemovals {
 	/** Removals made, first or again: when, and when the first was made. */
 	private made: Array<{ values: string[]; at: number; since: number }> = [];
 
+	constructor(private readonly io: RemovalIo) {}
+
 	/** `removeNow`: wakes the record so that the removal goes with its next call. */
 	async remove(values: string[], removeNow: () => void): Promise<void> {
 		await new Promise<void>((resolve, reject) => {
@@ -45,35 +63,33 @@ export class RefusalRemovals {
 		return this.waiting.length > 0;
 	}
 
-	/**
-	 * Makes the waiting removals in one call (`remove`). `keptSince(t)`: the values of requests this
-	 * process won a claim of since `t`. When the call succeeded, `again` is given the removal made
-	 * again, to run after the settle wait.
-	 */
-	async run(
-		remove: (values: string[]) => Promise<void>,
-		keptSince: (since: number) => Set<string>,
-		again: (removeAgain: () => void) => void,
-		onGiveUp: (warning: string) => void,
-	): Promise<void> {
+	/** Makes the waiting removals in one call. */
+	async run(): Promise<void> {
 		const now = performance.now();
-		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => keptSince(since).has(value)));
-		const removals = waiting.filter(({ dueAt }) => dueAt === undefined || now - dueAt <= MAX_DELAY_MS);
-		if (removals.length < waiting.length) onGiveUp(givenUp(`not in time: a database call held it ${Math.round(now - Math.min(...waiting.map(({ dueAt }) => dueAt ?? now)))} ms`));
+		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => this.io.keptSince(since).has(value)));
+		const overdue = waiting.filter(({ dueAt }) => dueAt !== undefined && now - dueAt > MAX_DELAY_MS);
+		if (overdue.length > 0) this.io.warn(givenUp(`not in time: a database call held it ${heldMs(overdue, now)} ms`));
+		const removals = waiting.filter((removal) => !overdue.includes(removal));
 		if (removals.length === 0) return;
+		let failure: Error | undefined;
 		try {
-			await remove(removals.flatMap((removal) => removal.values));
+			await this.io.remove(removals.flatMap((removal) => removal.values));
 		} catch (error) {
-			for (const removal of removals) removal.done?.(error);
-			if (removals.some((removal) => removal.done === undefined)) onGiveUp(givenUp((error as Error).message));
+			failure = error as Error;
+		}
+		const at = performance.now();
+		// A call that fails may have written: a late one is written back too.
+		const late = removals.filter(({ dueAt }) => dueAt !== undefined && at - dueAt > MAX_DELAY_MS);
+		if (late.length > 0) await this.writeBack(late, at);
+		for (const removal of removals) removal.done?.(failure);
+		if (failure !== undefined) {
+			if (removals.some((removal) => removal.done === undefined && !late.includes(removal))) this.io.warn(givenUp(failure.message));
 			return;
 		}
-		for (const removal of removals) removal.done?.();
-		const at = performance.now();
-		this.made.push(...removals.map(({ values, since }) => ({ values, at, since: since ?? at })));
+		this.made.push(...removals.filter((removal) => !late.includes(removal)).map(({ values, since }) => ({ values, at, since: since ?? at })));
 		this.made.splice(0, Math.max(0, this.made.length - KEPT));
 		const first = removals.filter((removal) => removal.done !== undefined);
-		if (first.length > 0) again(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at, dueAt: performance.now() }))));
+		if (first.length > 0) this.io.afterSettle(() => this.waiting.push(...first.map(({ values }) => ({ values, since: at, dueAt: performance.now() }))));
 	}
 
 	/** The values removed since `startedAt` (the latest `KEPT` removals). */
@@ -87,4 +103,19 @@ export class RefusalRemovals {
 		const undone = new Map(this.made.filter((made) => made.at >= startedAt).map(({ values, since }) => [values.join(), { values, since, dueAt }]));
 		this.waiting.push(...undone.values());
 	}
+
+	/** Removals made again that ended too late: their values go back (another process's record may have been among them). */
+	private async writeBack(late: Removal[], at: number): Promise<void> {
+		try {
+			await this.io.record(late.flatMap((removal) => removal.values));
+			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms; its values were written back`));
+		} catch (error) {
+			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms, and writing its values back failed: ${(error as Error).message}; a request another n8n process sent meanwhile may be sent again`));
+		}
+	}
+}
+
+/** How long past its time the most overdue of `removals` is at `at`. */
+function heldMs(removals: Removal[], at: number): number {
+	return Math.round(at - Math.min(...removals.map(({ dueAt }) => dueAt ?? at)));
 }

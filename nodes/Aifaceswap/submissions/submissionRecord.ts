@@ -41,7 +41,13 @@ interface OpenEntry extends RecordEntry {
 
 class SubmissionRecord {
 	private entries: OpenEntry[] = [];
-	private readonly removals = new RefusalRemovals();
+	private readonly removals = new RefusalRemovals({
+		remove: async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
+		record: async (values) => void (await this.calls.record(values)),
+		afterSettle: (then) => this.timers.later(this.calls.settleMs(), then),
+		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').flatMap((entry) => entry.values)]),
+		warn: (message) => this.ctx.logger.warn(message),
+	});
 	private readonly cleanup = new RecordCleanup();
 	private readonly sent = new SentRecords();
 	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
@@ -95,10 +101,6 @@ class SubmissionRecord {
 		this.poke();
 	}
 
-	/** The values of requests whose claim this process won since `since` (being sent, sent, being healed). */
-	private readonly keptSince = (since: number) =>
-		new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').flatMap((entry) => entry.values)]);
-
 	private open(entry: OpenEntry, afterMs: number): void {
 		this.entries.push(entry);
 		this.dueAfter(entry, afterMs);
@@ -121,7 +123,7 @@ class SubmissionRecord {
 		try {
 			for (;;) {
 				const due = this.entries.filter((entry) => entry.due);
-				if (this.removals.pending) await this.paced(async () => await this.removeRefused());
+				if (this.removals.pending) await this.paced(async () => await this.removals.run());
 				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (await this.cleanUp()) continue;
 				else if (this.entries.length === 0 && this.timers.idle) {
@@ -208,15 +210,6 @@ class SubmissionRecord {
 	private close(entry: OpenEntry, outcome?: ClaimOutcome | Error): void {
 		this.entries.splice(this.entries.indexOf(entry), 1);
 		if (outcome !== undefined) entry.finish?.(outcome);
-	}
-
-	private async removeRefused(): Promise<void> {
-		await this.removals.run(
-			async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
-			this.keptSince,
-			(removeAgain) => this.timers.later(this.calls.settleMs(), removeAgain),
-			(warning) => this.ctx.logger.warn(warning),
-		);
 	}
 
 	/** One small removal of what is not a record, when its time has come. False when there is none. */
