@@ -117,10 +117,15 @@ export function errorText(error: unknown): string {
 	return `${String(message ?? error)} ${typeof description === 'string' ? description : ''}`.trim();
 }
 
-/** How many things the node's record for process `processId` holds in memory (every list, set and map in it, two levels deep). */
-export function heldInMemory(processId: string, env: Environment): number {
+/**
+ * How many things the node's record for process `processId` holds in memory (every list, set and
+ * map in it, two levels deep): `cleanup`, the clean-up's queue of values to remove (it waits for a
+ * batch or a quiet moment, see recordCleanup.ts), and `record`, all the rest.
+ */
+export function heldInMemory(processId: string, env: Environment): { record: number; cleanup: number } {
 	const spec: ExecutionSpec = { requests: [], resultMode: 'submit', concurrency: 1, continueOnFail: true };
-	return countHeld(submissionRecordOf(context(processId, spec, env)), 2);
+	const { cleanup, ...record } = submissionRecordOf(context(processId, spec, env)) as unknown as Record<string, unknown>;
+	return { record: countHeld(record, 2), cleanup: countHeld(cleanup, 1) };
 }
 
 function countHeld(value: unknown, depth: number): number {

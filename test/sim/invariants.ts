@@ -11,7 +11,8 @@ import type { ExecutionRun, Observation } from './run';
  * - I3 an item reported already submitted has a task that was or may have been created for its request;
  * - I4 every execution ends within `END_BOUND_MS`, each failed item with a cause of `CAUSES` that
  *   its error names (undecidable only when another execution had the same request);
- * - I5 what the record holds in memory per process stays within `memoryBound`;
+ * - I5 what the record holds in memory per process stays within `memoryBound`, its clean-up's
+ *   queue within `CLEANUP_BOUND`;
  * - I6 a killed or stopped execution leaves at most 5 x Concurrency (1 with Wait for Result)
  *   requests recorded but never sent.
  * A finding in a case README "What it leaves open" admits is `admitted`, with its label.
@@ -180,7 +181,8 @@ export function judge(observation: Observation): Finding[] {
 	// I5 and I6.
 	for (const [process, held] of observation.memory) {
 		const bound = memoryBound(scheduled.filter((run) => run.process === process));
-		if (held > bound) findings.push({ invariant: 'I5', what: `${process}'s record held ${held} things in memory (bound ${bound})` });
+		if (held.record > bound) findings.push({ invariant: 'I5', what: `${process}'s record held ${held.record} things in memory (bound ${bound})` });
+		if (held.cleanup > CLEANUP_BOUND) findings.push({ invariant: 'I5', what: `${process}'s clean-up held ${held.cleanup} values (bound ${CLEANUP_BOUND})` });
 	}
 	for (const run of scheduled.filter((r) => r.killed || r.stopped)) {
 		// A request whose own error says it may stay recorded is the database's case, not the cut's.
@@ -190,6 +192,9 @@ export function judge(observation: Observation): Finding[] {
 	}
 	return findings.filter((finding, i) => findings.findIndex((other) => other.invariant === finding.invariant && other.what === finding.what) === i);
 }
+
+/** The clean-up's queue: a batch of 100 waiting for a quiet moment, and one batch's second pass (recordCleanup.ts). */
+export const CLEANUP_BOUND = 200;
 
 /** Per process: 64, plus 3 for each item its executions can hold at once (5 x Concurrency each). */
 export function memoryBound(runs: ExecutionRun[]): number {

@@ -43,8 +43,8 @@ export interface Observation {
 	sends: Send[];
 	/** The node's logged warnings, each with the process that logged it. */
 	warnings: Array<{ process: string; message: string }>;
-	/** Per process: the most its record held in memory, and when. */
-	memory: Map<string, number>;
+	/** Per process: the most its record held in memory (the clean-up's queue apart). */
+	memory: Map<string, { record: number; cleanup: number }>;
 	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
 	slowCalls: SlowCall[];
 	/** The store's removals that wrote. */
@@ -110,7 +110,8 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 			remove: async (values) => await store.remove(proc, random, values),
 			http: async (request) => {
 				const held = heldInMemory(processId(proc), env);
-				observation.memory.set(proc.name, Math.max(held, observation.memory.get(proc.name) ?? 0));
+				const most = observation.memory.get(proc.name) ?? { record: 0, cleanup: 0 };
+				observation.memory.set(proc.name, { record: Math.max(held.record, most.record), cleanup: Math.max(held.cleanup, most.cleanup) });
 				if (run.stopped) {
 					log(`${proc.name} ${name} api ${request}: not sent, the execution was stopped`);
 					throw Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' });
