@@ -138,7 +138,7 @@ export function judge(observation: Observation): Finding[] {
 			const key = `${keyOf(item.request, run.spec.resultMode)}@`;
 			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
 			// Its record, taken out, put back by a store call of another process that read before the removal and wrote after it.
-			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.slowCalls.some((call) => call.process !== removal.process && call.readAt <= removal.writeAt && call.writeAt > removal.writeAt));
+			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.staleWrites.some((write) => write.process !== removal.process && write.erased.has(removal.process) && write.readAt <= removal.writeAt && write.writeAt > removal.writeAt));
 			// A process that removed the request's record gave up a removal made again (logged).
 			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && /could not be removed again/.test(warning.message)));
 			// A claim of the request (the one this run deferred to, or its own) erased by another process's write from an older read.
@@ -146,7 +146,7 @@ export function judge(observation: Observation): Finding[] {
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
 				: removalUndone
-					? "a removal undone by another process's slow store call"
+					? "a removal undone by another process's store call that overlapped it"
 					: removalGivenUp
 					? 'a removal made again given up (logged)'
 					: claimsErased

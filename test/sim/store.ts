@@ -32,6 +32,7 @@ export interface SlowCall {
 /** A write from a read that other processes' writes followed: it erased what they wrote (`erased`: their processes). */
 export interface StaleWrite {
 	process: string;
+	readAt: number;
 	writeAt: number;
 	erased: Set<string>;
 }
@@ -164,6 +165,7 @@ export class SimStore {
 		const existed = this.row !== undefined;
 		const read = this.row ?? { old: 0, values: [] };
 		const readVersion = this.writers.length;
+		const readAt = this.time.now;
 		this.trace(`${label} ${what}: read ${read.old + read.values.length} values${fault === 'none' ? '' : ` (${fault})`}`);
 		if (!existed && !insert) return label;
 		if (fault === 'hang') return await new Promise<string>(() => undefined);
@@ -176,7 +178,7 @@ export class SimStore {
 		}
 		this.row = change(read);
 		const erased = new Set(this.writers.slice(readVersion).filter((writer) => writer !== proc.name));
-		if (erased.size > 0) this.staleWrites.push({ process: proc.name, writeAt: this.time.now, erased });
+		if (erased.size > 0) this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased });
 		this.writers.push(proc.name);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
 		if (fault === 'failAfter') this.trace(`${label}: failed after its write`);
