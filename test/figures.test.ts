@@ -15,7 +15,8 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../nodes/Aifaceswap/action
 import { unreachableFromInternet } from '../nodes/Aifaceswap/inputs/publicUrl';
 import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
 import { StoreCalls, storeCallLimits } from '../nodes/Aifaceswap/submissions/storeCalls';
-import { claimLimits } from '../nodes/Aifaceswap/submissions/submissionRecord';
+import { HEAL_AFTER_MS, sentRecordLimits } from '../nodes/Aifaceswap/submissions/sentRecords';
+import { claimLimits, MAX_HEAL_ATTEMPTS } from '../nodes/Aifaceswap/submissions/submissionRecord';
 import { classifyAnswer } from '../nodes/Aifaceswap/transport/answers';
 import { MAX_ATTEMPTS, PASSING_CAUSES, TRY_AGAIN_LATER } from '../nodes/Aifaceswap/transport/retryRule';
 import { MAX_CALLBACK_BYTES } from '../nodes/shared/callback';
@@ -112,10 +113,16 @@ test('a claim other processes keep erasing gives up after the time the text stat
 });
 
 test('a store call\'s deadline (storeCallLimits) and the largest callback the trigger reads (MAX_CALLBACK_BYTES)', () => {
-	const deadlines = [...stated(HOW, /\((\d+) s deadline\)/), ...stated(CONTRIBUTING, /(?:has a|passes its) (\d+) s deadline/)];
+	const deadlines = [...stated(HOW, /\((\d+) s deadline\)/), ...stated(HOW, /its (\d+) s deadline/), ...stated(CONTRIBUTING, /(?:has a|passes its) (\d+) s deadline/)];
 	expect(deadlines.length).toBeGreaterThanOrEqual(3);
 	for (const [seconds] of numbers(deadlines)) expect(seconds * 1000).toBe(storeCallLimits.deadlineMs);
 	expect(numbers(stated(HOW, /413 above (\d+) KiB/))).toEqual([[MAX_CALLBACK_BYTES / 1024]]);
+});
+
+test('the record\'s own limits: a removal made again held past its time, heal attempts, sent records kept while a call hangs', () => {
+	expect(numbers(stated(HOW, /holds it more than (\d+) s past its time/))).toEqual([[HEAL_AFTER_MS / 1000]]);
+	expect(numbers(stated(HOW, /written again up to (\d+) times/))).toEqual([[MAX_HEAL_ATTEMPTS]]);
+	expect(numbers(stated(HOW, /only the latest (\d+) sent requests are kept/))).toEqual([[sentRecordLimits.kept]]);
 });
 
 test('Download Result\'s deadline (shared/downloadOptions.ts)', () => {

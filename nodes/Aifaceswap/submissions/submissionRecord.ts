@@ -26,7 +26,8 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
  * - A failed store call fails only the entries it cannot decide: the others go again after a
  *   back-off, `MAX_FAILURES` times at most. Spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
-const MAX_HEAL_ATTEMPTS = 10;
+/** How often a sent request's record is written again before it is given up (logged). */
+export const MAX_HEAL_ATTEMPTS = 10;
 /** How long a claim goes on being written again after another process first erased it (tests shorten it). */
 export const claimLimits = { contendedMs: 60_000 };
 const MAX_FAILURES = 3;
