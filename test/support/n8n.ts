@@ -174,6 +174,8 @@ export interface RunOptions {
 	 * number), mode and the workflow settings the node sees (Engine 2.0 gives a node none).
 	 */
 	execution?: { id?: string; mode?: WorkflowExecuteMode; settings?: IWorkflowSettings };
+	/** Called when the execution starts with what stops it, as Stop in the editor does (n8n aborts its cancel signal). */
+	onStart?: (stop: () => void) => void;
 	/** Node options n8n keeps outside the parameters. */
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -293,7 +295,15 @@ export async function runAifaceswap(options: RunOptions): Promise<RunResult> {
 	});
 	const workflowExecute = new WorkflowExecute(additionalData, options.execution?.mode ?? 'manual', runExecutionData);
 	try {
-		await workflowExecute.processRunExecutionData(workflow);
+		const execution = workflowExecute.processRunExecutionData(workflow);
+		// A stopped execution's promise never settles (n8n ends it through its hooks); the node's code goes on unawaited.
+		let stopped: () => void = () => undefined;
+		const stop = new Promise<void>((resolve) => (stopped = resolve));
+		options.onStart?.(() => {
+			execution.cancel();
+			stopped();
+		});
+		await Promise.race([execution, stop]);
 	} catch (error) {
 		// n8n refuses a workflow with static parameter issues before running any node.
 		return { run: undefined as unknown as IRun, error: error as NodeError, status: 'error', workflow, additionalData };

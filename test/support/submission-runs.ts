@@ -19,6 +19,8 @@ export interface SwapRunOptions {
 	process?: INodeType;
 	concurrency?: number;
 	continueOnFail?: boolean;
+	/** See `RunOptions.onStart`: stops the execution as Stop in the editor does. */
+	onStart?: (stop: () => void) => void;
 }
 
 let workflowCounter = 0;
@@ -30,7 +32,7 @@ export function swapWorkflow(api: MockAifaceswapApi, name: string) {
 		workflowId,
 		record: `${workflowId}|n:aifaceswap-node`,
 		/** One execution with one item per URL. */
-		run: async (urls: string[], { process, concurrency, continueOnFail }: SwapRunOptions = {}): Promise<RunResult> =>
+		run: async (urls: string[], { process, concurrency, continueOnFail, onStart }: SwapRunOptions = {}): Promise<RunResult> =>
 			await runAifaceswap({
 				baseUrl: api.url,
 				parameters: { ...IMAGE_SWAP, options: concurrency === undefined ? {} : { concurrency } } as never,
@@ -38,6 +40,7 @@ export function swapWorkflow(api: MockAifaceswapApi, name: string) {
 				workflowId,
 				aifaceswap: process,
 				continueOnFail,
+				onStart,
 			}),
 	};
 }
