@@ -42,7 +42,7 @@ export interface Observation {
 	executions: ExecutionRun[];
 	sends: Send[];
 	/** The node's logged warnings, each with the process that logged it. */
-	warnings: Array<{ process: string; message: string }>;
+	warnings: Array<{ process: string; message: string; at: number }>;
 	/** Per process: the most its record held in memory (the clean-up's queue apart). */
 	memory: Map<string, { record: number; cleanup: number }>;
 	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
@@ -120,7 +120,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 			},
 			stopped: () => run.stopped,
 			warn: (message) => {
-				observation.warnings.push({ process: proc.name, message });
+				observation.warnings.push({ process: proc.name, message, at: time.now });
 				log(`${proc.name} ${name} warning: ${message}`);
 			},
 		};
