@@ -139,8 +139,8 @@ export function judge(observation: Observation): Finding[] {
 			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
 			// Its record, taken out, put back by a store call of another process that read before the removal and wrote after it.
 			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.staleWrites.some((write) => write.process !== removal.process && write.erased.has(removal.process) && write.readAt <= removal.writeAt && write.writeAt > removal.writeAt));
-			// A process that removed the request's record gave up a removal made again (logged), within the time that one can take (settle wait, 1 s held, a 30 s call).
-			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && warning.at >= removal.writeAt && warning.at <= removal.writeAt + 40_000 && /could not be removed again/.test(warning.message)));
+			// A process that removed the request's record gave up a removal made again (logged), within the time that can take (a settle wait, the removal and its write-back each held to its 30 s deadline).
+			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && warning.at >= removal.writeAt && warning.at <= removal.writeAt + 90_000 && /could not be removed again/.test(warning.message)));
 			// A claim of the request (the one this run deferred to, or its own) erased by another process's write from an older read.
 			const claimsErased = scheduled.filter((other) => other.spec.requests.includes(item.request)).some((claimer) => erasedDuring(observation, claimer));
 			const admitted = refusedMeanwhile
