@@ -72,12 +72,13 @@ function raced(observation: Observation, request: string): boolean {
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
 /**
- * Whether a store call that passed the node's 30 s deadline read before `send` and wrote after it:
- * it erased the record. `ownHealed`: only another process's call counts, since the sending process
- * writes its records again when its own late call ends (the replay comes after that).
+ * Whether a store call that passed the node's 30 s deadline wrote after `send`: it erased the
+ * record. For I1 it read before the send; for I2 (`ownHealed`) its read may come later (the record
+ * erased before it, then written again by a heal before its write), and only another process's
+ * call counts, since the sending process writes its records again when its own late call ends.
  */
 function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean): boolean {
-	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.readAt <= send.at && call.writeAt >= send.at);
+	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && (ownHealed || call.readAt <= send.at) && call.writeAt >= send.at);
 }
 
 /** Whether a write of another process, from a read taken before a write of `run`'s process, landed while `run` ran. */
