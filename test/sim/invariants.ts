@@ -46,27 +46,28 @@ function causeOf(text: string): string | undefined {
 const HEAL_GIVEN_UP = 'heal given up (logged)';
 const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
 
+/** How long after a send its process checks its record for the last time (31 s), with its queue's delays. */
+const LAST_CHECK_MS = 40_000;
+
 /**
- * Whether a store call of another process than `send`'s read before the send and wrote no more than
- * 60 s before it or after it (its write may erase the send's record): a won claim waits out 429/503
- * pauses before its request leaves, and its record is watched only from 1 s after the send.
+ * Whether a store call of another process than the sending one's, from a read taken before the
+ * send and within its 30 s deadline, erased a write of the sending process (a call slower than the
+ * settle wait), and `againAt`, a second send of the request, came before the sending process's last
+ * check of its record (how-it-works: a claim made between the erasure and that check sends it again).
  */
-function overwrittenByOther(observation: Observation, send: Send): boolean {
-	return observation.slowCalls.some((call) => call.process !== send.process && call.readAt <= send.at && call.writeAt >= send.at - 60_000);
+function erasedByOther(observation: Observation, send: Send, againAt: number): boolean {
+	return againAt <= send.at + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && write.writeAt - write.readAt <= 30_000);
 }
 
 /**
- * Whether two processes both sent `request` (each claim won) while a write of one of them, from a
- * read taken before the other's write, erased the other's: a call slower than the other's settle
- * wait (a write landing before the other's check would have shown it the erasure).
+ * Whether two processes both sent `request` (each claim won) while a write of one, from a read
+ * taken before the other's send and within its deadline, erased the other's: a call slower than
+ * the other's settle wait (a write landing before the other's check would have shown it the
+ * erasure). The two sends come within the last check's time of each other.
  */
 function raced(observation: Observation, request: string): boolean {
 	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
-	const processes = new Set(sends.map((send) => send.process));
-	if (processes.size < 2 || sends.length === 0) return false;
-	const from = Math.min(...sends.map((send) => send.at)) - 60_000;
-	const to = Math.max(...sends.map((send) => send.at));
-	return observation.staleWrites.some((write) => processes.has(write.process) && [...write.erased].some((other) => processes.has(other)) && write.writeAt >= from && write.writeAt <= to);
+	return sends.some((a) => sends.some((b) => a.process !== b.process && Math.abs(a.at - b.at) <= LAST_CHECK_MS && observation.staleWrites.some((write) => write.process === a.process && write.erased.has(b.process) && write.readAt <= b.at && write.writeAt - write.readAt <= 30_000)));
 }
 
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
@@ -114,7 +115,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && (overwrittenByOther(observation, first) || raced(observation, request)) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
@@ -125,7 +126,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : overwrittenByOther(observation, earlier) || raced(observation, item.request) ? OTHER_PROCESS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : undefined });
 		}
 	}
 
