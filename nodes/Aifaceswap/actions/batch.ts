@@ -69,8 +69,10 @@ export async function runBatch(
 	if (failures.length > 0) {
 		const [{ itemIndex, error }, ...others] = failures.sort((a, b) => a.itemIndex - b.itemIndex);
 		// The first failed item's own error says whether it stays recorded; the others are named here.
-		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept.filter((kept) => kept !== itemIndex));
+		throw withKeptItems(withOtherFailures(withSentTasks(asNodeError(ctx.getNode(), error, itemIndex), outputs), others), kept.filter((other) => other !== itemIndex));
 	}
+	// Stopped (Stop, a workflow timeout): n8n shows no output, so its log names what stays recorded.
+	if (kept.length > 0 && executionStopped(ctx)) ctx.logger.warn(`Aifaceswap: the execution was stopped; not sent, but their submission record could not be removed, so a re-run reports them as already submitted: ${listed(kept.sort((a, b) => a - b).map((index) => `item ${index}`))}`);
 	// A stopped execution leaves the items it did not take without output.
 	return [outputs.filter((output) => output !== undefined)];
 }

@@ -43,7 +43,6 @@ export class RecordCleanup {
 		for (const value of values) this.stretch.add(value);
 	}
 
-
 	/**
 	 * The values to remove in the next call, if now is the time: `referenced` are the nonces open
 	 * entries still need; `quiet` when no claim is open. `nonces` are those removed for the first time.
