@@ -73,13 +73,13 @@ function raced(observation: Observation, request: string): boolean {
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
 /**
- * Whether a store call that passed the node's 30 s deadline wrote after `send`: it erased the
- * record. For I1 it read before the send; for I2 (`ownHealed`) its read may come later (the record
- * erased before it, then written again by a heal before its write), and only another process's
- * call counts, since the sending process writes its records again when its own late call ends.
+ * Whether a store call that passed the node's 30 s deadline wrote after `send` (and, for I1, before
+ * `againAt`, the second send): it erased the record, written at the send or again by a heal before
+ * its write. For I2 (`ownHealed`) only another process's call counts, since the sending process
+ * writes its records again when its own late call ends.
  */
-function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean): boolean {
-	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && (ownHealed || call.readAt <= send.at) && call.writeAt >= send.at);
+function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean, againAt = Infinity): boolean {
+	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt);
 }
 
 /** Whether a write of another process, from a read taken before a write of `run`'s process, landed while `run` ran. */
@@ -115,7 +115,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
