@@ -121,7 +121,7 @@ test('a store call\'s deadline (storeCallLimits) and the largest callback the tr
 
 test('the record\'s own limits: a removal made again held past its time, heal attempts, sent records kept while a call hangs', () => {
 	expect(numbers(stated(HOW, /holds it more than (\d+) s past its time/))).toEqual([[HEAL_AFTER_MS / 1000]]);
-	for (const [seconds] of numbers([...stated(HOW, /checked once more (\d+) s after the send/), ...stated(HOW, /checks its record 1 s and (\d+) s after the send/), ...stated(CONTRIBUTING, /once more (\d+) s after the send/)])) {
+	for (const [seconds] of numbers([...stated(HOW, /checked once more (\d+) s after the answer/), ...stated(HOW, /checks its record 1 s and (\d+) s after the API's answer/), ...stated(CONTRIBUTING, /once more (\d+) s after the answer/)])) {
 		expect(seconds * 1000).toBe(storeCallLimits.deadlineMs + HEAL_AFTER_MS);
 	}
 	expect(numbers(stated(HOW, /written again up to (\d+) times/))).toEqual([[MAX_HEAL_ATTEMPTS]]);

@@ -16,6 +16,8 @@ export type TaskEffect = 'created' | 'none';
 export interface Send {
 	request: string;
 	at: number;
+	/** When the node got the answer (or its request timed out): its record's checks count from then. */
+	answeredAt: number;
 	process: string;
 	execution: string;
 	answer: AnswerKind;
@@ -62,7 +64,7 @@ export class SimApi {
 		}
 		const effect: TaskEffect = answer === 'task' || answer.endsWith('Created') ? 'created' : 'none';
 		const unknownToNode = answer.startsWith('error500') || answer.startsWith('timeout');
-		this.sends.push({ request, at: this.time.now, process, execution, answer, effect, unknownToNode });
+		this.sends.push({ request, at: this.time.now, answeredAt: this.time.now + latencyMs, process, execution, answer, effect, unknownToNode });
 		this.trace(`${label}: ${answer}${effect === 'created' ? ' (task created)' : ''}`);
 		await this.time.sleep(latencyMs);
 		if (answer.startsWith('timeout')) throw networkError('timeout of 120000ms exceeded', 'ECONNABORTED');

@@ -46,7 +46,7 @@ function causeOf(text: string): string | undefined {
 const HEAL_GIVEN_UP = 'heal given up (logged)';
 const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
 
-/** How long after a send its process checks its record for the last time (31 s), with its queue's delays. */
+/** How long after a send's answer its process checks its record for the last time (31 s), with its queue's delays. */
 const LAST_CHECK_MS = 40_000;
 
 /**
@@ -56,18 +56,19 @@ const LAST_CHECK_MS = 40_000;
  * check of its record (how-it-works: a claim made between the erasure and that check sends it again).
  */
 function erasedByOther(observation: Observation, send: Send, againAt: number): boolean {
-	return againAt <= send.at + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && write.writeAt - write.readAt <= 30_000);
+	return againAt <= send.answeredAt + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && write.writeAt - write.readAt <= 30_000);
 }
 
 /**
  * Whether two processes both sent `request` (each claim won) while a write of one, from a read
  * taken before the other's send and within its deadline, erased the other's: a call slower than
  * the other's settle wait (a write landing before the other's check would have shown it the
- * erasure). The two sends come within the last check's time of each other.
+ * erasure). The later send comes before the earlier one's last check.
  */
 function raced(observation: Observation, request: string): boolean {
 	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
-	return sends.some((a) => sends.some((b) => a.process !== b.process && Math.abs(a.at - b.at) <= LAST_CHECK_MS && observation.staleWrites.some((write) => write.process === a.process && write.erased.has(b.process) && write.readAt <= b.at && write.writeAt - write.readAt <= 30_000)));
+	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && write.writeAt - write.readAt <= 30_000);
+	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
 }
 
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
