@@ -6,7 +6,8 @@
  * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
  * past that the oldest is given up, and the first one given up while a late call lasts is logged.
  * Requests whose claim was won here and that are about to be sent are known too: a refused
- * request's removal made again must not take their record (`wonSince`).
+ * request's removal made again must not take their record, and a late call's end writes theirs
+ * again too (`wonSince`).
  */
 export const sentRecordLimits = { kept: 50 };
 
@@ -38,9 +39,9 @@ export class SentRecords {
 		this.unanswered.delete(values[0]);
 	}
 
-	/** The values of requests whose claim was won here and that are about to be sent, or were sent since `since`. */
-	wonSince(since: number): string[] {
-		return [...this.unanswered.values(), ...this.since(since)].flat();
+	/** The records of requests whose claim was won here and that are about to be sent, or were sent since `since`. */
+	wonSince(since: number): string[][] {
+		return [...this.unanswered.values(), ...this.since(since)];
 	}
 
 	/** Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed was given up (the first time only). */

@@ -46,7 +46,7 @@ class SubmissionRecord {
 		remove: async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
 		record: async (values) => void (await this.calls.record(values)),
 		afterSettle: (then) => this.timers.later(this.calls.settleMs(), then),
-		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').flatMap((entry) => entry.values)]),
+		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').map((entry) => entry.values)].flat()),
 		warn: (message) => this.ctx.logger.warn(message),
 	});
 	private readonly cleanup = new RecordCleanup();
@@ -88,6 +88,8 @@ class SubmissionRecord {
 		this.use(ctx);
 		const values = recordValues(key, day);
 		this.sent.notSent(values);
+		// Its record is no longer watched: a heal would write it back.
+		for (const entry of this.entries.filter((open) => open.kind === 'heal' && open.values[0] === values[0])) this.close(entry);
 		await this.removals.remove(values, () => this.poke());
 	}
 
@@ -100,7 +102,7 @@ class SubmissionRecord {
 		this.sent.lateCallEnded();
 		ownLateWrite(this.entries, new Set(this.removals.madeSince(startedAt)), performance.now());
 		this.removals.lateCallEnded(startedAt);
-		for (const values of this.sent.since(startedAt)) this.open(newEntry('heal', values), 0);
+		for (const values of this.sent.wonSince(startedAt)) this.open(newEntry('heal', values), 0);
 		this.poke();
 	}
 
@@ -169,7 +171,9 @@ class SubmissionRecord {
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
 			const decision: Decision = observe(entry, fresh[i], found, startedAt);
+			// A won claim's record is watched from the win: its request may wait long for its slot and its answer.
 			if (decision.kind === 'won' && entry.kind === 'claim') this.sent.won(entry.values);
+			if (decision.kind === 'won' && entry.kind === 'claim') this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
 			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
@@ -211,7 +215,8 @@ class SubmissionRecord {
 
 	/** Ends the entry: a claim with its outcome, a heal with none. */
 	private close(entry: OpenEntry, outcome?: ClaimOutcome | Error): void {
-		this.entries.splice(this.entries.indexOf(entry), 1);
+		const index = this.entries.indexOf(entry);
+		if (index >= 0) this.entries.splice(index, 1);
 		if (outcome !== undefined) entry.finish?.(outcome);
 	}
 
