@@ -71,6 +71,19 @@ function raced(observation: Observation, request: string): boolean {
 	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
 }
 
+const KILLED_CHECKS = "a killed process's checks of its sent records";
+
+/**
+ * Whether the sending process was killed before its last check of `send`'s record (31 s after the
+ * answer) while a write of another process, from a read before the send, had erased it: nobody
+ * writes it again.
+ */
+function killedBeforeCheck(observation: Observation, send: Send): boolean {
+	const { kill, processes, startMs } = observation.plan;
+	if (!kill || processes[kill.process].name !== send.process || startMs + kill.at > send.answeredAt + LAST_CHECK_MS) return false;
+	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at);
+}
+
 const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
 /**
@@ -127,7 +140,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : killedBeforeCheck(observation, earlier) ? KILLED_CHECKS : undefined });
 		}
 	}
 
