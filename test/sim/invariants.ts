@@ -60,6 +60,14 @@ function erasedByOther(observation: Observation, send: Send, againAt: number): b
 }
 
 /**
+ * I2: whether a write of another process, from a read taken before a write of the sending process
+ * made after the send (a check writing the record again), erased it after the sender's last check.
+ */
+function rewriteErased(observation: Observation, send: Send): boolean {
+	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.writeAt >= send.at && write.writeAt - write.readAt <= 30_000);
+}
+
+/**
  * Whether two processes both sent `request` (each claim won) while a write of one, from a read
  * taken before the other's send and within its deadline, erased the other's: a call slower than
  * the other's settle wait (a write landing before the other's check would have shown it the
@@ -140,7 +148,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : killedBeforeCheck(observation, earlier) ? KILLED_CHECKS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : killedBeforeCheck(observation, earlier) ? KILLED_CHECKS : rewriteErased(observation, earlier) ? OTHER_PROCESS : undefined });
 		}
 	}
 
