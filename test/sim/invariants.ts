@@ -137,7 +137,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
