@@ -101,7 +101,9 @@ const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its 
  * writes its records again when its own late call ends.
  */
 function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean, againAt = Infinity): boolean {
-	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt);
+	// I1: also one that erased the sender's won claim before its request left (it waits out 429 pauses).
+	const wonClaimErased = () => observation.staleWrites.some((write) => write.writeAt - write.readAt > 30_000 && write.erased.has(send.process) && write.writeAt >= send.at - 60_000 && write.writeAt <= againAt);
+	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt) || (!ownHealed && wonClaimErased());
 }
 
 /** Whether a write of another process, from a read taken before a write of `run`'s process, landed while `run` ran. */
