@@ -57,9 +57,9 @@ async function slowCallOfAnotherProcess(workflow: Workflow): Promise<{ release: 
 /** The row holds what the held call read and its own value: every record written since is erased. */
 const erased = (workflow: Workflow, ownValues: number) => store.records.get(workflow.record)?.length === EARLIER_ROW.length + ownValues;
 
-/** When the API received the first request for `url` (performance.now()), once it has. */
-async function arrivalOf(url: string): Promise<number> {
-	await until(() => (sendsPerUrl(api).get(url) ?? 0) > 0, 20_000);
+/** When the API has received `count` requests (performance.now()); their bodies are read after its latency. */
+async function arrivalOf(count: number): Promise<number> {
+	await until(() => api.apiRequests().length >= count, 20_000);
 	return performance.now();
 }
 
@@ -73,7 +73,9 @@ test("a won claim's record is watched from the win: another process's slow write
 	const slow = await slowCallOfAnotherProcess(workflow);
 	api.latencyMs = 6_000;
 	const p = workflow.run([url]);
-	const won = await arrivalOf(url);
+	const won = await arrivalOf(1);
+	// after P's clean-up of its nonces (a removal that read the record would write it back)
+	await store.quiet(workflow.record, 200);
 	await slow.release();
 	const erasedAfterWin = erased(workflow, 1);
 	// the record is checked 1 s after the win; P's answer comes 6 s after it
@@ -93,6 +95,7 @@ test("a sent record is checked once more a store call deadline and 1 s after the
 	const answered = performance.now();
 	// after the first check (1 s after the answer), within the slow call's deadline from its read
 	await untilAfter(answered, 1_400);
+	await store.quiet(workflow.record, 200);
 	await slow.release();
 	const erasedAfterFirstCheck = erased(workflow, 1);
 	await untilAfter(answered, 3_600);
@@ -111,9 +114,11 @@ test("a late call's end writes won-but-unanswered records again too: this proces
 	const otherRun = workflow.run([other]);
 	await late.reached;
 	const p = workflow.run([url]);
-	const won = await arrivalOf(url);
+	// both claims are won in the first round after the late call's deadline
+	const won = await arrivalOf(2);
 	// after the check 1 s after the win: only the late call's end can write the record again now
 	await untilAfter(won, 1_500);
+	await store.quiet(workflow.record, 200);
 	const writes = store.writesOf.get(workflow.record) ?? 0;
 	late.release();
 	await until(() => (store.writesOf.get(workflow.record) ?? 0) > writes);
