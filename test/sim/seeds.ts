@@ -33,6 +33,8 @@ export const NAMED_SEEDS: NamedSeed[] = [
 	{ seed: 6841, schedule: 'a run stopped by a 402 lists another refused item whose record could not be removed only by its message: a re-run says already submitted, no error said so (I3)' },
 	{ seed: 509342, processes: 4, schedule: 'a removal made again, held 30 s behind a hung call, erases the record another process sent and checked meanwhile: sent twice (I1)' },
 	{ seed: 505830, processes: 4, schedule: 'a stopped execution with Continue On Fail claims every item left: each request cancelled unsent stays recorded, past the bound (I6)' },
+	{ seed: 10009227, processes: 4, schedule: 'a removal made again erases the record of a request another process just sent, whose answer is slow; its record is checked only after the answer: a third process sends it too (I1)' },
+	{ seed: 10008784, processes: 4, schedule: 'a late call of the sending process erases a won claim\'s record before its request left; its end wrote only sent records again: another process sends it too (I1)' },
 	{ seed: 255, schedule: 'a stopped execution: a request cancelled before it left is removed; its removal fails, the item has no output, a re-run says already submitted (I3, admitted: a stopped execution\'s claims)' },
 ];
 
