@@ -71,11 +71,12 @@ function rewriteErased(observation: Observation, send: Send): boolean {
  * Whether two processes both sent `request` (each claim won) while a write of one, from a read
  * taken before the other's send and within its deadline, erased the other's: a call slower than
  * the other's settle wait (a write landing before the other's check would have shown it the
- * erasure). The later send comes before the earlier one's last check.
+ * erasure). The later send comes before the earlier one's last check. `late`: the write came
+ * after its call's 30 s deadline instead (the late-call case).
  */
-function raced(observation: Observation, request: string): boolean {
+function raced(observation: Observation, request: string, late = false): boolean {
 	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
-	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && write.writeAt - write.readAt <= 30_000);
+	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && write.writeAt - write.readAt > 30_000 === late);
 	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
 }
 
@@ -139,7 +140,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
+			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : raced(observation, request, true) ? LATE_WRITE : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}
