@@ -68,6 +68,15 @@ function rewriteErased(observation: Observation, send: Send): boolean {
 }
 
 /**
+ * I2: whether another process removed the request's record after the send: its claim of the same
+ * request won while the record was erased (the slow-call case), then its request was refused or
+ * not sent, and its removal took the values both records share.
+ */
+function removedByOtherClaim(observation: Observation, send: Send, key: string): boolean {
+	return observation.removals.some((removal) => removal.process !== send.process && removal.writeAt >= send.at && removal.values.some((value) => value.startsWith(key)));
+}
+
+/**
  * Whether two processes both sent `request` (each claim won) while a write of one, from a read
  * taken before the other's send and within its deadline, erased the other's: a call slower than
  * the other's settle wait (a write landing before the other's check would have shown it the
@@ -151,7 +160,7 @@ export function judge(observation: Observation): Finding[] {
 		if (item.kind !== 'sent') continue;
 		const earlier = sends.find((send) => send.request === item.request && send.execution !== 'replay' && mayHaveTask(send) && observation.replayAt - send.at < RECORD_WINDOW_MS - observation.skewMs);
 		if (earlier && !sentTwice.has(item.request)) {
-			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : killedBeforeCheck(observation, earlier) ? KILLED_CHECKS : rewriteErased(observation, earlier) ? OTHER_PROCESS : undefined });
+			findings.push({ invariant: 'I2', what: `${item.request} sent by the replay ${s(observation.replayAt, observation)}: its ${earlier.answer} from ${earlier.process} ${earlier.execution} at ${s(earlier.at, observation)} was no longer recorded`, admitted: healGivenUp(earlier) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, earlier, true) ? LATE_WRITE : killedBeforeCheck(observation, earlier) ? KILLED_CHECKS : rewriteErased(observation, earlier) || removedByOtherClaim(observation, earlier, `${keyOf(item.request, 'submit')}@`) || removedByOtherClaim(observation, earlier, `${keyOf(item.request, 'wait')}@`) ? OTHER_PROCESS : undefined });
 		}
 	}
 
