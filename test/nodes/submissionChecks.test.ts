@@ -12,7 +12,7 @@
 import { useMockApi } from '../support/mock';
 import { anotherProcess } from '../support/n8n';
 import type { StoreCall } from '../support/processed-data';
-import { storeContext, useProcessedData } from '../support/processed-data';
+import { heldCallOfAnotherProcess, useProcessedData } from '../support/processed-data';
 import { outcomes, sendsPerUrl, swapUrl, swapWorkflow, until } from '../support/submission-runs';
 import { storeCallLimits } from '../../nodes/Aifaceswap/submissions/storeCalls';
 
@@ -41,19 +41,6 @@ function workflowWithRow(name: string): Workflow {
 	return workflow;
 }
 
-/** Another process's store call that reads the row now and writes it back, with one value of its own, when released. */
-async function slowCallOfAnotherProcess(workflow: Workflow): Promise<{ release: () => Promise<void> }> {
-	const held = store.hangNext((call) => call.kind === 'check' && call.key === workflow.record && call.values === 1);
-	const written = store.checkProcessedAndRecord(['another process'], 'node', storeContext(workflow.workflowId), { mode: 'entries', maxEntries: 40_000 });
-	await held.reached;
-	return {
-		release: async () => {
-			held.release();
-			await written;
-		},
-	};
-}
-
 /** The row holds what the held call read and its own value: every record written since is erased. */
 const erased = (workflow: Workflow, ownValues: number) => store.records.get(workflow.record)?.length === EARLIER_ROW.length + ownValues;
 
@@ -70,7 +57,7 @@ test("a won claim's record is watched from the win: another process's slow write
 	const workflow = workflowWithRow('watched-from-win');
 	const url = swapUrl('watched-from-win');
 	// read before P's claim writes; written right after the claim wins
-	const slow = await slowCallOfAnotherProcess(workflow);
+	const slow = await heldCallOfAnotherProcess(workflow.workflowId);
 	api.latencyMs = 6_000;
 	const p = workflow.run([url]);
 	const won = await arrivalOf(1);
@@ -89,7 +76,7 @@ test("a sent record is checked once more a store call deadline and 1 s after the
 	storeCallLimits.deadlineMs = 2_000;
 	const workflow = workflowWithRow('second-check');
 	const url = swapUrl('second-check');
-	const slow = await slowCallOfAnotherProcess(workflow);
+	const slow = await heldCallOfAnotherProcess(workflow.workflowId);
 	api.latencyMs = 200;
 	expect(outcomes(await workflow.run([url]))).toEqual([false]);
 	const answered = performance.now();

@@ -15,7 +15,7 @@ import { Container } from '@n8n/di';
 import { useMockApi } from '../support/mock';
 import { anotherProcess } from '../support/n8n';
 import type { StoreCall } from '../support/processed-data';
-import { storeContext, useProcessedData } from '../support/processed-data';
+import { heldCallOfAnotherProcess, useProcessedData } from '../support/processed-data';
 import { outcomes, sendsPerUrl, swapUrl, swapWorkflow, until } from '../support/submission-runs';
 import { isNonce } from '../../nodes/Aifaceswap/submissions/recordEntries';
 import { storeCallLimits } from '../../nodes/Aifaceswap/submissions/storeCalls';
@@ -66,19 +66,6 @@ const tasksFor = (url: string) => (sendsPerUrl(api).get(url) ?? 0) - 1;
 function slowFirstCall(): void {
 	let calls = 0;
 	store.latencyOf = () => (calls++ === 0 ? 250 : 5);
-}
-
-/** Another process's store call that reads the row now and writes it back, with one value of its own, when released. */
-async function slowCallOfAnotherProcess(workflowId: string): Promise<{ release: () => Promise<void> }> {
-	const held = store.hangNext((call) => call.kind === 'check' && call.values === 1);
-	const written = store.checkProcessedAndRecord(['another process'], 'node', storeContext(workflowId), { mode: 'entries', maxEntries: 40_000 });
-	await held.reached;
-	return {
-		release: async () => {
-			held.release();
-			await written;
-		},
-	};
 }
 
 /** A run of one request that the API refuses (its first request only), 300 ms after it arrives. */
@@ -133,7 +120,7 @@ test("seed 991 kind: a late call of this process that read a refused request's r
 
 test("seed 5311 kind: another process's slow call puts a refused request's record back while this process claims it again: the removal made again takes the claim's whole write, the claim sends once", async () => {
 	slowFirstCall();
-	const { workflow, refused, record, held } = await refusedWhileHeld('removed-again', async (workflow) => await slowCallOfAnotherProcess(workflow.workflowId));
+	const { workflow, refused, record, held } = await refusedWhileHeld('removed-again', async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
 	// the claim's write lands inside the removal's settle wait, its check well after it
 	await wait(400);
 	const again = await claimAgain(workflow, refused, record);
@@ -164,7 +151,7 @@ test("seed 13115 kind: a late call of this process puts back a record whose remo
 	// short enough that the held call does not keep the removal made again past its time
 	storeCallLimits.deadlineMs = 300;
 	slowFirstCall();
-	const { workflow, refused, record, held } = await refusedWhileHeld('late-after-again', async (workflow) => await slowCallOfAnotherProcess(workflow.workflowId));
+	const { workflow, refused, record, held } = await refusedWhileHeld('late-after-again', async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
 	await held.release();
 	// the record is back: a claim of another request reads it and passes its deadline
 	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);

@@ -258,3 +258,19 @@ export function useProcessedData(): InMemoryProcessedData {
 export function storeContext(workflowId: string, nodeId = 'aifaceswap-node'): ICheckProcessedContextData {
 	return { workflow: { id: workflowId }, node: { id: nodeId } } as unknown as ICheckProcessedContextData;
 }
+
+/**
+ * Another n8n process's store call on `workflowId`'s row, held between its read and its write:
+ * `release` lets it write the row it read (erasing what was written since) and waits for it.
+ */
+export async function heldCallOfAnotherProcess(workflowId: string): Promise<{ release: () => Promise<void> }> {
+	const held = processedData.hangNext((call) => call.kind === 'check' && call.key.startsWith(`${workflowId}|`) && call.values === 1);
+	const written = processedData.checkProcessedAndRecord(['another process'], 'node', storeContext(workflowId), { mode: 'entries', maxEntries: 40_000 });
+	await held.reached;
+	return {
+		release: async () => {
+			held.release();
+			await written;
+		},
+	};
+}

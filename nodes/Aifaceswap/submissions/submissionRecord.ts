@@ -171,9 +171,11 @@ class SubmissionRecord {
 		for (const [i, entry] of due.entries()) {
 			entry.failures = 0;
 			const decision: Decision = observe(entry, fresh[i], found, startedAt);
-			// A won claim's record is watched from the win: its request may wait long for its slot and its answer.
-			if (decision.kind === 'won' && entry.kind === 'claim') this.sent.won(entry.values);
-			if (decision.kind === 'won' && entry.kind === 'claim') this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
+			if (decision.kind === 'won' && entry.kind === 'claim') {
+				this.sent.won(entry.values);
+				// Watched from the win: its request may wait long for its slot and its answer.
+				this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
+			}
 			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
