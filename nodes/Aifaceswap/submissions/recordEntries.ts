@@ -8,8 +8,9 @@ import { randomString } from 'n8n-workflow';
  *
  * Nonces: values unique to one write of one entry, that nobody else writes. When another process
  * rewrites the row from a read taken before our write, our write vanishes whole, nonces included.
- * - Each write of the values leaves `TOKENS` nonces (`tokens`). A check tests the first one left:
- *   found with the whole record after the settle wait, the write survived and the entry wins.
+ * - Each write of a claim's values leaves `TOKENS` nonces (`tokens`). A check tests the first one
+ *   left: found with the whole record after the settle wait, the write survived and the claim wins.
+ *   A heal writes none: whose write its record is does not matter to it, only that it is whole.
  * - A call that fails may still have written: what it carried may then be back in the row from its
  *   write, next to another writer's values. Its nonces become `markers` (found later, they tell
  *   only that it wrote), and the next check tests the next token, which it never carried.

@@ -149,9 +149,9 @@ class SubmissionRecord {
 		await this.timers.paced(work, () => this.calls.lastMs);
 	}
 
-	/** One write of every due entry's values and nonces, and new nonces for each. */
+	/** One write of every due entry's values and nonces, and new nonces for each claim. */
 	private async round(due: OpenEntry[]): Promise<void> {
-		const fresh = due.map(() => newTokens());
+		const fresh = due.map((entry) => (entry.kind === 'claim' ? newTokens() : []));
 		const values = new Set<string>(fresh.flat());
 		for (const entry of due) for (const value of callValues(entry)) values.add(value);
 		fresh.flat().forEach((nonce) => this.cleanup.wrote(nonce));
