@@ -116,9 +116,22 @@ function erasedByLateWrite(observation: Observation, send: Send, ownHealed: bool
 	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt) || (!ownHealed && wonClaimErased());
 }
 
-/** Whether a write of another process, from a read taken before a write of `run`'s process, landed while `run` ran. */
-function erasedDuring(observation: Observation, run: ExecutionRun): boolean {
-	return observation.staleWrites.some((write) => write.process !== run.process && write.erased.has(run.process) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
+/** Whether a write of another process, from a read taken before a write of `run`'s process, took out a record of `key` while `run` ran. */
+function erasedDuring(observation: Observation, run: ExecutionRun, key: string): boolean {
+	return observation.staleWrites.some((write) => write.process !== run.process && write.erased.has(run.process) && [...write.erasedValues].some((value) => value.startsWith(key)) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
+}
+
+/**
+ * I3: whether `run` ran while the claim of `refused` (another process's request the API refused,
+ * with record `key`) was in the record: from up to 60 s before its send (a won claim waits for its
+ * slot) until that process's last removal of the record within 90 s of the answer (the removal, the
+ * one made again after the settle wait, each held to its 30 s deadline).
+ */
+function claimLive(observation: Observation, refused: Send, key: string, run: ExecutionRun): boolean {
+	const removedAt = observation.removals
+		.filter((removal) => removal.process === refused.process && removal.writeAt >= refused.at && removal.writeAt <= refused.answeredAt + 90_000 && removal.values.some((value) => value.startsWith(key)))
+		.reduce((last, removal) => Math.max(last, removal.writeAt), -Infinity);
+	return run.startedAt <= removedAt && (run.endedAt ?? Infinity) >= refused.at - 60_000;
 }
 
 /** An item's error that says its request may stay recorded unsent (README: "n8n's database failing"). */
@@ -172,13 +185,14 @@ export function judge(observation: Observation): Finding[] {
 			const killedOrStopped = cut(item.request);
 			// Claimed while another process's identical request was being refused and its record taken out.
 			const key = `${keyOf(item.request, run.spec.resultMode)}@`;
-			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && Math.abs(send.at - run.startedAt) <= 60_000);
-			// Its record, taken out, put back by a store call of another process that read before the removal and wrote after it.
-			const removalUndone = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.staleWrites.some((write) => write.process !== removal.process && write.erased.has(removal.process) && write.readAt <= removal.writeAt && write.writeAt > removal.writeAt));
+			const refusedMeanwhile = !run.replay && sends.some((send) => send.request === item.request && send.answer === 'refused402' && send.process !== run.process && claimLive(observation, send, key, run));
+			// Its record, taken out, put back by a store call of another process that read before the removal and wrote after it, with no removal of that process after the put-back.
+			const removals = observation.removals.filter((removal) => removal.values.some((value) => value.startsWith(key)));
+			const removalUndone = removals.some((removal) => observation.staleWrites.some((write) => write.process !== removal.process && write.erased.has(removal.process) && write.readAt <= removal.writeAt && write.writeAt > removal.writeAt && !removals.some((later) => later.process === removal.process && later.writeAt > write.writeAt)));
 			// A process that removed the request's record gave up a removal made again (logged), within the time that can take (a settle wait, the removal and its write-back each held to its 30 s deadline).
-			const removalGivenUp = observation.removals.some((removal) => removal.values.some((value) => value.startsWith(key)) && observation.warnings.some((warning) => warning.process === removal.process && warning.at >= removal.writeAt && warning.at <= removal.writeAt + 90_000 && /could not be removed again/.test(warning.message)));
+			const removalGivenUp = removals.some((removal) => observation.warnings.some((warning) => warning.process === removal.process && warning.at >= removal.writeAt && warning.at <= removal.writeAt + 90_000 && /could not be removed again/.test(warning.message) && warning.message.includes(key)));
 			// A claim of the request (the one this run deferred to, or its own) erased by another process's write from an older read.
-			const claimsErased = scheduled.filter((other) => other.spec.requests.includes(item.request)).some((claimer) => erasedDuring(observation, claimer));
+			const claimsErased = scheduled.filter((other) => other.spec.requests.includes(item.request)).some((claimer) => erasedDuring(observation, claimer, key));
 			const admitted = refusedMeanwhile
 				? "another process's request refused at that moment"
 				: removalUndone

@@ -29,12 +29,13 @@ export interface SlowCall {
 	writeAt: number;
 }
 
-/** A write from a read that other processes' writes followed: it erased what they wrote (`erased`: their processes). */
+/** A write from a read that other processes' writes followed: it erased what they wrote (`erased`: their processes; `erasedValues`: the values it took out of the row). */
 export interface StaleWrite {
 	process: string;
 	readAt: number;
 	writeAt: number;
 	erased: Set<string>;
+	erasedValues: Set<string>;
 }
 
 /** A removal that wrote: which process made it, what it removed, when it wrote. */
@@ -76,6 +77,8 @@ export class SimStore {
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	private readonly aliases = new Map<string, string>();
+	/** Each value the node passed, by its MD5 (what the row holds). */
+	private readonly byHash = new Map<string, string>();
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
 	readonly forced = new Map<string, CallFault[]>();
 
@@ -105,6 +108,7 @@ export class SimStore {
 			this.row = { old: Math.max(0, maxEntries - this.faults.nearFullGap), values: [] };
 		}
 		const output = { new: [] as string[], processed: [] as string[] };
+		for (const value of values) this.byHash.set(md5(value), value);
 		const label = await this.call(proc, random, `check [${this.named(values)}]`, true, (row) => {
 			const known = new Set(row.values);
 			const added: string[] = [];
@@ -176,9 +180,14 @@ export class SimStore {
 			this.trace(`${label}: lost the first insert`);
 			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
 		}
+		const before = new Set(this.row?.values ?? []);
 		this.row = change(read);
 		const erased = new Set(this.writers.slice(readVersion).filter((writer) => writer !== proc.name));
-		if (erased.size > 0) this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased });
+		if (erased.size > 0) {
+			for (const hash of this.row.values) before.delete(hash);
+			const erasedValues = new Set([...before].map((hash) => this.byHash.get(hash) ?? hash));
+			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedValues });
+		}
 		this.writers.push(proc.name);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
 		if (fault === 'failAfter') this.trace(`${label}: failed after its write`);

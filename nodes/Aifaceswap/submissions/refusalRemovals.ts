@@ -33,7 +33,9 @@ export interface RemovalIo {
 	warn(message: string): void;
 }
 
-const givenUp = (why: string) => `Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted`;
+/** The warning for removals made again that were given up; it names their records (`recordValues`: the request's key and day). */
+const givenUp = (why: string, removals: Removal[]) =>
+	`Aifaceswap submission record: a refused request's record could not be removed again (${why}); a re-run may report it as already submitted (records ${removals.map(({ values }) => values[0]).join(', ')})`;
 
 interface Removal {
 	values: string[];
@@ -68,7 +70,7 @@ export class RefusalRemovals {
 		const now = performance.now();
 		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => this.io.keptSince(since).has(value)));
 		const overdue = waiting.filter(({ dueAt }) => dueAt !== undefined && now - dueAt > MAX_DELAY_MS);
-		if (overdue.length > 0) this.io.warn(givenUp(`not in time: a database call held it ${heldMs(overdue, now)} ms`));
+		if (overdue.length > 0) this.io.warn(givenUp(`not in time: a database call held it ${heldMs(overdue, now)} ms`, overdue));
 		const removals = waiting.filter((removal) => !overdue.includes(removal));
 		if (removals.length === 0) return;
 		let failure: Error | undefined;
@@ -83,7 +85,8 @@ export class RefusalRemovals {
 		if (late.length > 0) await this.writeBack(late, at);
 		for (const removal of removals) removal.done?.(failure);
 		if (failure !== undefined) {
-			if (removals.some((removal) => removal.done === undefined && !late.includes(removal))) this.io.warn(givenUp(failure.message));
+			const again = removals.filter((removal) => removal.done === undefined && !late.includes(removal));
+			if (again.length > 0) this.io.warn(givenUp(failure.message, again));
 			return;
 		}
 		this.made.push(...removals.filter((removal) => !late.includes(removal)).map(({ values, since }) => ({ values, at, since: since ?? at })));
@@ -108,9 +111,9 @@ export class RefusalRemovals {
 	private async writeBack(late: Removal[], at: number): Promise<void> {
 		try {
 			await this.io.record(late.flatMap((removal) => removal.values));
-			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms; its values were written back`));
+			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms; its values were written back`, late));
 		} catch (error) {
-			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms, and writing its values back failed: ${(error as Error).message}; a request another n8n process sent meanwhile may be sent again`));
+			this.io.warn(givenUp(`a database call held it ${heldMs(late, at)} ms, and writing its values back failed: ${(error as Error).message}; a request another n8n process sent meanwhile may be sent again`, late));
 		}
 	}
 }
