@@ -1,8 +1,9 @@
 /**
  * The cases the project admits, one home: the label the judge (`invariants.ts`) gives a finding in
  * each, grouped under the README bullet ("What it leaves open") that states the case and its bound
- * in a user's words. `Finding.admitted` can hold only these labels; test/readme.test.ts checks that
- * the README's bullets are exactly `README_BULLETS`'s and that the judge uses every label.
+ * in a user's words (docs/how-it-works.md details each under the same bullet). `Finding.admitted`
+ * can hold only these labels; test/readme.test.ts checks that both documents' bullets are exactly
+ * `README_BULLETS`'s and that the judge gives every label.
  */
 
 export const KILLED_CLAIMS = "killed execution's claims";
@@ -21,13 +22,11 @@ export const REMOVAL_GIVEN_UP = 'a removal made again given up (logged)';
 /** Each README bullet, by its bold lead, with the labels of the findings it admits. */
 export const README_BULLETS = {
 	'n8n killed or a run stopped mid-way': [KILLED_CLAIMS, STOPPED_CLAIMS, KILLED_CHECKS],
-	"n8n's database failing": [LEFT_RECORDED, FAILED_AFTER_WRITE],
-	'Processes rewriting the record': [CONTENTION],
+	"n8n's database failing or busy": [LEFT_RECORDED, FAILED_AFTER_WRITE, CONTENTION],
 	'A slow database call': [OTHER_PROCESS],
 	'A database call past its deadline': [LATE_WRITE],
 	'A record erased again and again': [HEAL_GIVEN_UP],
-	'A request refused in another process': [REFUSED_ELSEWHERE],
-	"A refused request's record put back": [REMOVAL_UNDONE, REMOVAL_GIVEN_UP],
+	'A refused request': [REFUSED_ELSEWHERE, REMOVAL_UNDONE, REMOVAL_GIVEN_UP],
 } as const;
 
 export type AdmittedLabel = (typeof README_BULLETS)[keyof typeof README_BULLETS][number];
