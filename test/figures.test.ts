@@ -68,6 +68,7 @@ describe('crash bound (submissions/claimWindow.ts maxItemsHeld)', () => {
 	});
 
 	test.each([
+		[README, /up to (\d+) x Concurrency requests per execution \(one with/],
 		[HOW, /at most (\d+) x Concurrency per running execution/],
 		[CONTRIBUTING, /strand at most (\d+) x Concurrency items per running execution/],
 		[CONTRIBUTING, /(\d+) x Concurrency workers/],
@@ -92,6 +93,7 @@ describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', (
 
 	test('the range the text states is the one computed', () => {
 		const texts = [
+			...stated(README, /settle wait \((\d+) ms to (\d+) s\)/),
 			...stated(HOW, /settle wait \([^)]*?(\d+) ms to (\d+) s\)/),
 			...stated(CONTRIBUTING, /between (\d+) ms and (\d+) s\)/),
 		];
@@ -107,25 +109,27 @@ describe('settle wait (submissions/storeCalls.ts), as StoreCalls computes it', (
 });
 
 test('a claim other processes keep erasing gives up after the time the text states (claimLimits)', () => {
-	for (const file of [HOW, CONTRIBUTING]) {
+	for (const file of [README, HOW, CONTRIBUTING]) {
 		for (const [seconds] of numbers(stated(file, /for up to (\d+) s\b/))) expect(seconds * 1000).toBe(claimLimits.contendedMs);
 	}
 });
 
 test('a store call\'s deadline (storeCallLimits) and the largest callback the trigger reads (MAX_CALLBACK_BYTES)', () => {
-	const deadlines = [...stated(HOW, /\((\d+) s deadline\)/), ...stated(HOW, /its (\d+) s deadline/), ...stated(CONTRIBUTING, /(?:has a|passes its) (\d+) s deadline/)];
+	const deadlines = [...stated(README, /its (\d+) s deadline/), ...stated(HOW, /\((\d+) s deadline\)/), ...stated(HOW, /its (\d+) s deadline/), ...stated(CONTRIBUTING, /(?:has a|passes its) (\d+) s deadline/)];
 	expect(deadlines.length).toBeGreaterThanOrEqual(3);
 	for (const [seconds] of numbers(deadlines)) expect(seconds * 1000).toBe(storeCallLimits.deadlineMs);
 	expect(numbers(stated(HOW, /413 above (\d+) KiB/))).toEqual([[MAX_CALLBACK_BYTES / 1024]]);
 });
 
 test('the record\'s own limits: a removal made again held past its time, heal attempts, sent records kept while a call hangs', () => {
-	expect(numbers(stated(HOW, /holds it more than (\d+) s past its time/))).toEqual([[HEAL_AFTER_MS / 1000]]);
-	for (const [seconds] of numbers([...stated(HOW, /checked once more (\d+) s after the answer/), ...stated(HOW, /checks its record 1 s and (\d+) s after the API's answer/), ...stated(CONTRIBUTING, /once more (\d+) s after the answer/)])) {
+	expect(numbers([...stated(HOW, /holds it more than (\d+) s past its time/), ...stated(README, /the second removal fails or is delayed over (\d+) s/)])).toEqual([[HEAL_AFTER_MS / 1000], [HEAL_AFTER_MS / 1000]]);
+	const checks = [...stated(README, /checks it (\d+) s and (\d+) s after the API's answer/), ...stated(HOW, /checks its record (\d+) s and (\d+) s after the API's answer/)];
+	expect(numbers(checks)).toEqual(checks.map(() => [HEAL_AFTER_MS / 1000, (storeCallLimits.deadlineMs + HEAL_AFTER_MS) / 1000]));
+	for (const [seconds] of numbers([...stated(HOW, /checked once more (\d+) s after the answer/), ...stated(README, /what it sent in its last (\d+) s/), ...stated(HOW, /requests it sent in its last (\d+) s/), ...stated(CONTRIBUTING, /once more (\d+) s after the answer/)])) {
 		expect(seconds * 1000).toBe(storeCallLimits.deadlineMs + HEAL_AFTER_MS);
 	}
-	expect(numbers(stated(HOW, /written again up to (\d+) times/))).toEqual([[MAX_HEAL_ATTEMPTS]]);
-	expect(numbers(stated(HOW, /only the latest (\d+) sent requests are kept/))).toEqual([[sentRecordLimits.kept]]);
+	expect(numbers([...stated(HOW, /written again up to (\d+) times/), ...stated(README, /written back up to (\d+) times/)])).toEqual([[MAX_HEAL_ATTEMPTS], [MAX_HEAL_ATTEMPTS]]);
+	for (const file of [README, HOW]) expect(numbers(stated(file, /only the latest (\d+) sent requests are kept/))).toEqual([[sentRecordLimits.kept]]);
 });
 
 test('Download Result\'s deadline (shared/downloadOptions.ts)', () => {

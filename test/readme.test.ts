@@ -4,6 +4,9 @@
  * execution against the mock API). A renamed parameter, a changed default or label, a new option
  * or a changed price fails here until the README says so.
  *
+ * "What it leaves open" and docs/how-it-works.md's section of it list exactly the cases the
+ * simulation admits (test/sim/admitted.ts), one bullet per case, each label the judge's.
+ *
  * Not covered here: the numbers in the prose (test/figures.test.ts) and the links (test/links.test.ts);
  * checked by reading: the trigger's and Wait for Result's fields, the advice (tunnels, queue mode)
  * and the error texts quoted.
@@ -18,12 +21,14 @@ import * as image from '../nodes/Aifaceswap/actions/image/Image.resource';
 import { hasResultMode } from '../nodes/Aifaceswap/actions/operation';
 import * as video from '../nodes/Aifaceswap/actions/video/Video.resource';
 import { priceText, TOOL_MAX_CREDITS } from '../nodes/Aifaceswap/pricing/credits';
+import * as admitted from './sim/admitted';
 import { FACE_URL, SOURCE_URL } from './support/fixtures';
 import { useMockApi } from './support/mock';
 import { runAifaceswap } from './support/n8n';
 import { creditsFor } from './support/operations';
 
-const readme = readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
+const read = (file: string) => readFileSync(path.resolve(__dirname, '..', file), 'utf8');
+const readme = read('README.md');
 
 /** The rows of the README table whose header row starts with `firstHeader`, as cells without Markdown code marks. */
 function table(firstHeader: string): string[][] {
@@ -196,5 +201,38 @@ describe('Output: the fields of real runs', () => {
 
 	test('an Extract', async () => {
 		expect(await keysOf({ resource: 'image', operation: 'extractFaces', imageUrl: SOURCE_URL })).toEqual(fieldsIn('Extract'));
+	});
+});
+
+describe('What it leaves open: the cases the simulation admits (test/sim/admitted.ts), each once', () => {
+	/** The bold leads of a list's bullets, from `start` to the next blank line after it (README) or heading (how-it-works). */
+	const leads = (text: string, start: string, end: RegExp) => {
+		const from = text.indexOf(start);
+		if (from < 0) throw new Error(`no "${start}"`);
+		const section = text.slice(from, from + text.slice(from).search(end));
+		return [...section.matchAll(/^- \*\*(.+?)\*\*/gm)].map(([, lead]) => lead);
+	};
+	const bullets = Object.keys(admitted.README_BULLETS);
+	const labels = Object.values(admitted.README_BULLETS).flat();
+
+	test.each([
+		['README.md', '**What it leaves open**', /\n\n(?!-)/],
+		['docs/how-it-works.md', '## What the submission record leaves open', /\n## /],
+	])('%s: a bullet per case, in order, and no other', (file, start, end) => {
+		expect(leads(read(file), start, end)).toEqual(bullets);
+	});
+
+	test('each label the module exports is under one bullet, and every bullet has one', () => {
+		const exported = Object.values(admitted).filter((value) => typeof value === 'string');
+		expect([...labels].sort()).toEqual([...exported].sort());
+		expect(new Set(labels).size).toBe(labels.length);
+		for (const [bullet, list] of Object.entries(admitted.README_BULLETS)) expect([bullet, list.length > 0]).toEqual([bullet, true]);
+	});
+
+	test('the judge gives every label (it can give no other: Finding.admitted is typed by them)', () => {
+		const judge = read('test/sim/invariants.ts').replace(/^import[^;]*;$/gm, '');
+		const unused = Object.entries(admitted).filter(([name, value]) => typeof value === 'string' && !new RegExp(`\\b${name}\\b`).test(judge));
+		expect(unused.map(([name]) => name)).toEqual([]);
+		expect(judge).toMatch(/admitted\?: AdmittedLabel;/);
 	});
 });

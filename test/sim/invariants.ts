@@ -1,4 +1,6 @@
 import { keyOf } from './adapter';
+import type { AdmittedLabel } from './admitted';
+import { CONTENTION, FAILED_AFTER_WRITE, HEAL_GIVEN_UP, KILLED_CHECKS, KILLED_CLAIMS, LATE_WRITE, LEFT_RECORDED, OTHER_PROCESS, REFUSED_ELSEWHERE, REMOVAL_GIVEN_UP, REMOVAL_UNDONE, STOPPED_CLAIMS } from './admitted';
 import type { Send } from './api';
 import type { ExecutionRun, Observation } from './run';
 
@@ -15,13 +17,13 @@ import type { ExecutionRun, Observation } from './run';
  *   queue within `CLEANUP_BOUND`;
  * - I6 a killed or stopped execution leaves at most 5 x Concurrency (1 with Wait for Result)
  *   requests recorded but never sent.
- * A finding in a case README "What it leaves open" admits is `admitted`, with its label.
+ * A finding in a case README "What it leaves open" admits is `admitted`, with its label (`admitted.ts`).
  */
 export interface Finding {
 	invariant: 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6';
 	what: string;
 	/** Set when the README admits the case: which one. */
-	admitted?: string;
+	admitted?: AdmittedLabel;
 }
 
 const HOUR_MS = 3_600_000;
@@ -42,9 +44,6 @@ export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
 function causeOf(text: string): string | undefined {
 	return CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
 }
-
-const HEAL_GIVEN_UP = 'heal given up (logged)';
-const OTHER_PROCESS = 'another process\'s store call slower than a settle wait';
 
 /** How long after a send's answer its process checks its record for the last time (31 s), with its queue's delays. */
 const LAST_CHECK_MS = 40_000;
@@ -89,8 +88,6 @@ function raced(observation: Observation, request: string, late = false): boolean
 	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
 }
 
-const KILLED_CHECKS = "a killed process's checks of its sent records";
-
 /**
  * Whether the sending process was killed before its last check of `send`'s record (31 s after the
  * answer) while a write of another process, from a read before the send, had erased it: nobody
@@ -101,8 +98,6 @@ function killedBeforeCheck(observation: Observation, send: Send): boolean {
 	if (!kill || processes[kill.process].name !== send.process || startMs + kill.at > send.answeredAt + LAST_CHECK_MS) return false;
 	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at);
 }
-
-const LATE_WRITE = 'a store call that wrote after its 30 s deadline, before its heals';
 
 /**
  * Whether a store call that passed the node's 30 s deadline wrote after `send` (and, for I1, before
@@ -194,19 +189,19 @@ export function judge(observation: Observation): Finding[] {
 			// A claim of the request (the one this run deferred to, or its own) erased by another process's write from an older read.
 			const claimsErased = scheduled.filter((other) => other.spec.requests.includes(item.request)).some((claimer) => erasedDuring(observation, claimer, key));
 			const admitted = refusedMeanwhile
-				? "another process's request refused at that moment"
+				? REFUSED_ELSEWHERE
 				: removalUndone
-					? "a removal undone by another process's store call that overlapped it"
+					? REMOVAL_UNDONE
 					: removalGivenUp
-					? 'a removal made again given up (logged)'
+					? REMOVAL_GIVEN_UP
 					: claimsErased
 					? OTHER_PROCESS
 					: killedOrStopped
-				? `${killedOrStopped.killed ? 'killed' : 'stopped'} execution's claims`
+				? (killedOrStopped.killed ? KILLED_CLAIMS : STOPPED_CLAIMS)
 				: texts.some((text) => /kept rewriting/.test(text))
-					? 'contention limit (its error says so)'
+					? CONTENTION
 					: texts.some((text) => SAYS_LEFT_RECORDED.test(text))
-						? 'a failed removal or an undecidable claim (its error says so)'
+						? LEFT_RECORDED
 						: undefined;
 			findings.push({ invariant: 'I3', what: `${item.request} reported already submitted by ${run.process} ${run.name} but no task was or may have been created`, admitted });
 		}
@@ -224,7 +219,7 @@ export function judge(observation: Observation): Finding[] {
 			const cause = causeOf(failure.text);
 			const otherWriter = scheduled.some((other) => other !== run && other.spec.requests.some((request) => failure.request === '' || request === failure.request));
 			if (cause === undefined) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed with an undeclared cause: ${failure.text.slice(0, 160)}` });
-			else if (cause === 'undecidable' && !otherWriter) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed as undecidable though no other execution had its request`, admitted: 'a database call that failed after it may have written (its error says so)' });
+			else if (cause === 'undecidable' && !otherWriter) findings.push({ invariant: 'I4', what: `${run.process} ${run.name} ${failure.request} failed as undecidable though no other execution had its request`, admitted: FAILED_AFTER_WRITE });
 		}
 	}
 
