@@ -2,6 +2,7 @@ import { keyOf } from './adapter';
 import type { AdmittedLabel } from './admitted';
 import { CONTENTION, FAILED_AFTER_WRITE, HEAL_GIVEN_UP, KILLED_CHECKS, KILLED_CLAIMS, LATE_WRITE, LEFT_RECORDED, OTHER_PROCESS, REFUSED_ELSEWHERE, REMOVAL_GIVEN_UP, REMOVAL_UNDONE, STOPPED_CLAIMS } from './admitted';
 import type { Send } from './api';
+import { claimLive, erasedByLateWrite, erasedByOther, erasedDuring, killedBeforeCheck, raced, removedByOtherClaim, rewriteErased } from './admissions';
 import type { ExecutionRun, Observation } from './run';
 
 /**
@@ -43,90 +44,6 @@ export const CAUSES: ReadonlyArray<readonly [string, RegExp]> = [
 
 function causeOf(text: string): string | undefined {
 	return CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
-}
-
-/** How long after a send's answer its process checks its record for the last time (31 s), with its queue's delays. */
-const LAST_CHECK_MS = 40_000;
-
-/**
- * Whether a store call of another process than the sending one's, from a read taken before the
- * send and within its 30 s deadline, erased a write of the sending process (a call slower than the
- * settle wait), and `againAt`, a second send of the request, came before the sending process's last
- * check of its record (how-it-works: a claim made between the erasure and that check sends it again).
- */
-function erasedByOther(observation: Observation, send: Send, againAt: number): boolean {
-	return againAt <= send.answeredAt + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && write.writeAt - write.readAt <= 30_000);
-}
-
-/**
- * I2: whether a write of another process, from a read taken before a write of the sending process
- * made after the send (a check writing the record again), erased it after the sender's last check.
- */
-function rewriteErased(observation: Observation, send: Send): boolean {
-	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.writeAt >= send.at && write.writeAt - write.readAt <= 30_000);
-}
-
-/**
- * I2: whether another process removed the request's record after the send: its claim of the same
- * request won while the record was erased (the slow-call case), then its request was refused or
- * not sent, and its removal took the values both records share.
- */
-function removedByOtherClaim(observation: Observation, send: Send, key: string): boolean {
-	return observation.removals.some((removal) => removal.process !== send.process && removal.writeAt >= send.at && removal.values.some((value) => value.startsWith(key)));
-}
-
-/**
- * Whether two processes both sent `request` (each claim won) while a write of one, from a read
- * taken before the other's send and within its deadline, erased the other's: a call slower than
- * the other's settle wait (a write landing before the other's check would have shown it the
- * erasure). The later send comes before the earlier one's last check. `late`: the write came
- * after its call's 30 s deadline instead (the late-call case).
- */
-function raced(observation: Observation, request: string, late = false): boolean {
-	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
-	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && write.writeAt - write.readAt > 30_000 === late);
-	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
-}
-
-/**
- * Whether the sending process was killed before its last check of `send`'s record (31 s after the
- * answer) while a write of another process, from a read before the send, had erased it: nobody
- * writes it again.
- */
-function killedBeforeCheck(observation: Observation, send: Send): boolean {
-	const { kill, processes, startMs } = observation.plan;
-	if (!kill || processes[kill.process].name !== send.process || startMs + kill.at > send.answeredAt + LAST_CHECK_MS) return false;
-	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at);
-}
-
-/**
- * Whether a store call that passed the node's 30 s deadline wrote after `send` (and, for I1, before
- * `againAt`, the second send): it erased the record, written at the send or again by a heal before
- * its write. For I2 (`ownHealed`) only another process's call counts, since the sending process
- * writes its records again when its own late call ends.
- */
-function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean, againAt = Infinity): boolean {
-	// I1: also one that erased the sender's won claim before its request left (it waits out 429 pauses).
-	const wonClaimErased = () => observation.staleWrites.some((write) => write.writeAt - write.readAt > 30_000 && write.erased.has(send.process) && write.writeAt >= send.at - 60_000 && write.writeAt <= againAt);
-	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt) || (!ownHealed && wonClaimErased());
-}
-
-/** Whether a write of another process, from a read taken before a write of `run`'s process, took out a record of `key` while `run` ran. */
-function erasedDuring(observation: Observation, run: ExecutionRun, key: string): boolean {
-	return observation.staleWrites.some((write) => write.process !== run.process && write.erased.has(run.process) && [...write.erasedValues].some((value) => value.startsWith(key)) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
-}
-
-/**
- * I3: whether `run` ran while the claim of `refused` (another process's request the API refused,
- * with record `key`) was in the record: from up to 60 s before its send (a won claim waits for its
- * slot) until that process's last removal of the record within 90 s of the answer (the removal, the
- * one made again after the settle wait, each held to its 30 s deadline).
- */
-function claimLive(observation: Observation, refused: Send, key: string, run: ExecutionRun): boolean {
-	const removedAt = observation.removals
-		.filter((removal) => removal.process === refused.process && removal.writeAt >= refused.at && removal.writeAt <= refused.answeredAt + 90_000 && removal.values.some((value) => value.startsWith(key)))
-		.reduce((last, removal) => Math.max(last, removal.writeAt), -Infinity);
-	return run.startedAt <= removedAt && (run.endedAt ?? Infinity) >= refused.at - 60_000;
 }
 
 /** An item's error that says its request may stay recorded unsent (README: "n8n's database failing"). */
