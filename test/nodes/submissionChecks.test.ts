@@ -116,3 +116,19 @@ test("a late call's end writes won-but-unanswered records again too: this proces
 	expect({ erasedByLateCall, p: outcomes(await p), q, sends: sendsPerUrl(api).get(url) }).toEqual({ erasedByLateCall: true, p: [false], q: [true], sends: 1 });
 	await otherRun;
 }, 30_000);
+
+test("while a batch claims, the checks of its sent records go in the claims' store calls: no call checks records alone before the last claim's", async () => {
+	const workflow = swapWorkflow(api, 'checks-with-claims');
+	const urls = Array.from({ length: 150 }, (_, i) => swapUrl(`checks-with-claims-${i}`));
+	const calls: StoreCall[] = [];
+	store.latencyOf = (call) => {
+		if (call.key === workflow.record && call.kind === 'check') calls.push(call);
+		return 5;
+	};
+	// 150 requests of 100 ms, 5 at a time: claims go on for 3 s, the first checks come due after 1 s
+	api.latencyMs = 100;
+	const run = await workflow.run(urls, { concurrency: 5 });
+	const lastClaim = calls.map((call) => call.nonces > 0).lastIndexOf(true);
+	const checksAlone = calls.slice(0, lastClaim).filter((call) => call.nonces === 0).length;
+	expect({ sent: outcomes(run).filter((outcome) => outcome === false).length, checksAlone }).toEqual({ sent: 150, checksAlone: 0 });
+}, 30_000);

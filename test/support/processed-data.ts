@@ -17,6 +17,8 @@ import type {
 	IDeduplicationOutput,
 } from 'n8n-workflow';
 
+import { isNonce } from '../../nodes/Aifaceswap/submissions/recordEntries';
+
 function recordKey(scope: DeduplicationScope, context: ICheckProcessedContextData): string {
 	return `${context.workflow.id}|${scope === 'node' ? `n:${context.node?.id}` : ''}`;
 }
@@ -31,6 +33,8 @@ export interface StoreCall {
 	kind: CallKind;
 	key: string;
 	values: number;
+	/** How many of the values are nonces (a claim's write carries them, a check of a sent record none). */
+	nonces: number;
 }
 
 type CallMatch = (call: StoreCall) => boolean;
@@ -202,7 +206,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
 		const output: IDeduplicationOutput = { new: [], processed: [] };
-		const call: StoreCall = { kind: 'check', key: recordKey(scope, context), values: items.length };
+		const call: StoreCall = { kind: 'check', key: recordKey(scope, context), values: items.length, nonces: items.filter((item) => isNonce(String(item))).length };
 		await this.rewrite(call, (stored) => {
 			const known = new Set(stored);
 			for (const item of items) {
@@ -223,7 +227,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		scope: DeduplicationScope,
 		context: ICheckProcessedContextData,
 	): Promise<void> {
-		const call: StoreCall = { kind: 'remove', key: recordKey(scope, context), values: items.length };
+		const call: StoreCall = { kind: 'remove', key: recordKey(scope, context), values: items.length, nonces: items.filter((item) => isNonce(String(item))).length };
 		await this.rewrite(
 			call,
 			(stored) => {

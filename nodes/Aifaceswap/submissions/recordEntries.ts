@@ -45,6 +45,8 @@ export interface RecordEntry {
 	ownLateWriteAt?: number;
 	/** Goes into the next store call (false while it waits for its settle wait or a back-off). */
 	due: boolean;
+	/** A due heal has waited `HEAL_RIDE_MS` for a claim's call (`goingNow`). */
+	waited?: boolean;
 }
 
 export type Decision =

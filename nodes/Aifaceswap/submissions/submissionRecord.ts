@@ -4,7 +4,7 @@ import { RecordCleanup } from './recordCleanup';
 import type { Decision, RecordEntry } from './recordEntries';
 import { callValues, contendedMessage, entryNonces, openClaimWrites, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
 import { recordValues } from './recordDays';
-import { RecordTimers } from './recordTimers';
+import { goingNow, RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
 import { GAVE_UP_WARNING, HEAL_AFTER_MS, SentRecords } from './sentRecords';
 import { StoreCalls, storeCallLimits } from './storeCalls';
@@ -112,10 +112,7 @@ class SubmissionRecord {
 	}
 
 	private dueAfter(entry: OpenEntry, ms: number): void {
-		entry.due = false;
-		if (ms > 0) return this.timers.later(ms, () => (entry.due = true));
-		entry.due = true;
-		this.poke();
+		this.timers.dueAfter(entry, ms, () => this.poke());
 	}
 
 	private poke(): void {
@@ -127,7 +124,7 @@ class SubmissionRecord {
 		this.running = true;
 		try {
 			for (;;) {
-				const due = this.entries.filter((entry) => entry.due);
+				const due = goingNow(this.entries);
 				if (this.removals.pending) await this.paced(async () => await this.removals.run());
 				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (await this.cleanUp()) continue;
