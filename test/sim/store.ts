@@ -29,13 +29,17 @@ export interface SlowCall {
 	writeAt: number;
 }
 
-/** A write from a read that other processes' writes followed: it erased what they wrote (`erased`: their processes; `erasedValues`: the values it took out of the row). */
+/**
+ * A write from a read that other processes' writes followed: it erased what they wrote (`erased`:
+ * their processes; `erasedWrites`: every value of the calls that wrote a value it took out of the
+ * row, so a claim's values count as erased when only its nonces were).
+ */
 export interface StaleWrite {
 	process: string;
 	readAt: number;
 	writeAt: number;
 	erased: Set<string>;
-	erasedValues: Set<string>;
+	erasedWrites: Set<string>;
 }
 
 /** A removal that wrote: which process made it, what it removed, when it wrote. */
@@ -77,8 +81,8 @@ export class SimStore {
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	private readonly aliases = new Map<string, string>();
-	/** Each value the node passed, by its MD5 (what the row holds). */
-	private readonly byHash = new Map<string, string>();
+	/** The values of the latest call that passed each value, by the value's MD5 (what the row holds). */
+	private readonly callOf = new Map<string, string[]>();
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
 	readonly forced = new Map<string, CallFault[]>();
 
@@ -108,7 +112,7 @@ export class SimStore {
 			this.row = { old: Math.max(0, maxEntries - this.faults.nearFullGap), values: [] };
 		}
 		const output = { new: [] as string[], processed: [] as string[] };
-		for (const value of values) this.byHash.set(md5(value), value);
+		for (const value of values) this.callOf.set(md5(value), values);
 		const label = await this.call(proc, random, `check [${this.named(values)}]`, true, (row) => {
 			const known = new Set(row.values);
 			const added: string[] = [];
@@ -185,8 +189,8 @@ export class SimStore {
 		const erased = new Set(this.writers.slice(readVersion).filter((writer) => writer !== proc.name));
 		if (erased.size > 0) {
 			for (const hash of this.row.values) before.delete(hash);
-			const erasedValues = new Set([...before].map((hash) => this.byHash.get(hash) ?? hash));
-			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedValues });
+			const erasedWrites = new Set([...before].flatMap((hash) => this.callOf.get(hash) ?? []));
+			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedWrites });
 		}
 		this.writers.push(proc.name);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
