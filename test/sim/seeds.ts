@@ -35,6 +35,7 @@ export const NAMED_SEEDS: NamedSeed[] = [
 	{ seed: 505830, processes: 4, schedule: 'a stopped execution with Continue On Fail claims every item left: each request cancelled unsent stays recorded, past the bound (I6)' },
 	{ seed: 10009227, processes: 4, schedule: 'a removal made again erases the record of a request another process just sent, whose answer is slow; its record is checked only after the answer: a third process sends it too (I1)' },
 	{ seed: 10008784, processes: 4, schedule: 'a late call of the sending process erases a won claim\'s record before its request left; its end wrote only sent records again: another process sends it too (I1)' },
+	{ seed: 40002047, processes: 3, schedule: 'two processes claim a request at once, a third process\'s slow write erases one claim\'s nonces only, the other\'s slow write the other\'s: each takes the other\'s values for a sent request (I3, admitted: another process\'s store call slower than a settle wait; it tells the judge that a claim erased in its nonces only counts as erased)' },
 	{ seed: 255, schedule: 'a stopped execution: a request cancelled before it left is removed; its removal fails, the item has no output, a re-run says already submitted (I3, admitted: a stopped execution\'s claims)' },
 ];
 
