@@ -188,7 +188,8 @@ export class SimStore {
 		this.row = change(read);
 		const erased = new Set(this.writers.slice(readVersion).filter((writer) => writer !== proc.name));
 		if (erased.size > 0) {
-			for (const hash of this.row.values) before.delete(hash);
+			// Taken out by this write though written after its read (not a removal's target, not the oldest dropped).
+			for (const hash of [...this.row.values, ...read.values]) before.delete(hash);
 			const erasedWrites = new Set([...before].flatMap((hash) => this.callOf.get(hash) ?? []));
 			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedWrites });
 		}
