@@ -1,5 +1,6 @@
 import type { Send } from './api';
 import type { ExecutionRun, Observation } from './run';
+import type { StaleWrite } from './store';
 
 /**
  * The admitted cases as predicates over what a schedule did (its store's slow, stale and removing
@@ -11,13 +12,27 @@ import type { ExecutionRun, Observation } from './run';
 const LAST_CHECK_MS = 40_000;
 
 /**
+ * The shortest settle wait (storeCalls.ts): a write from a read taken no longer before is not a
+ * slow call. The processes' writes, each from a read of the row only its own process wrote, can
+ * still erase each other's all the time (calls that follow each other closely): that is no case
+ * the record admits.
+ */
+const SHORTEST_SETTLE_MS = 40;
+
+/** Whether a write came from a read taken longer before it than the shortest settle wait (and within the 30 s deadline). */
+function slowerThanSettle(write: StaleWrite): boolean {
+	const ms = write.writeAt - write.readAt;
+	return ms > SHORTEST_SETTLE_MS && ms <= 30_000;
+}
+
+/**
  * Whether a store call of another process than the sending one's, from a read taken before the
  * send and within its 30 s deadline, erased a write of the sending process (a call slower than the
  * settle wait), and `againAt`, a second send of the request, came before the sending process's last
  * check of its record (how-it-works: a claim made between the erasure and that check sends it again).
  */
 export function erasedByOther(observation: Observation, send: Send, againAt: number): boolean {
-	return againAt <= send.answeredAt + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && write.writeAt - write.readAt <= 30_000);
+	return againAt <= send.answeredAt + LAST_CHECK_MS && observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.readAt <= send.at && slowerThanSettle(write));
 }
 
 /**
@@ -25,7 +40,7 @@ export function erasedByOther(observation: Observation, send: Send, againAt: num
  * made after the send (a check writing the record again), erased it after the sender's last check.
  */
 export function rewriteErased(observation: Observation, send: Send): boolean {
-	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.writeAt >= send.at && write.writeAt - write.readAt <= 30_000);
+	return observation.staleWrites.some((write) => write.process !== send.process && write.erased.has(send.process) && write.writeAt >= send.at && slowerThanSettle(write));
 }
 
 /**
@@ -46,7 +61,7 @@ export function removedByOtherClaim(observation: Observation, send: Send, key: s
  */
 export function raced(observation: Observation, request: string, late = false): boolean {
 	const sends = observation.sends.filter((send) => send.request === request && send.execution !== 'replay');
-	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && write.writeAt - write.readAt > 30_000 === late);
+	const erased = (by: Send, of: Send) => observation.staleWrites.some((write) => write.process === by.process && write.erased.has(of.process) && write.readAt <= of.at && (late ? write.writeAt - write.readAt > 30_000 : slowerThanSettle(write)));
 	return sends.some((a) => sends.some((b) => a.process !== b.process && a.at <= b.at && b.at <= a.answeredAt + LAST_CHECK_MS && (erased(a, b) || erased(b, a))));
 }
 

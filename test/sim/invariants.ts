@@ -62,8 +62,10 @@ export function judge(observation: Observation): Finding[] {
 	// A stopped execution left a request recorded unsent only if it did not end that request's item (it failed, had no output, or the run threw).
 	const ended = (run: ExecutionRun, index: number) => (run.items ?? []).some((item) => item.index === index && item.kind !== 'failed');
 	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && (run.killed || run.runError !== undefined ? run.spec.requests.includes(request) : run.spec.requests.some((r, index) => r === request && !ended(run, index))));
-	// A heal is the sending process's: only a give-up that process logged admits a finding about its send.
-	const healGivenUp = (send: Send) => observation.warnings.some((warning) => warning.process === send.process && /kept being erased|no longer kept for checking/.test(warning.message));
+	// A heal is the sending process's: only a give-up that process logged after the send (and, for a
+	// second send, before it) admits a finding about its send.
+	const healGivenUp = (send: Send, before = Infinity) =>
+		observation.warnings.some((warning) => warning.process === send.process && warning.at >= send.at && warning.at <= before && /kept being erased|no longer kept for checking/.test(warning.message));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
 	const byRequest = new Map<string, Send[]>();
@@ -74,7 +76,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : raced(observation, request, true) ? LATE_WRITE : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
+			const admitted = healGivenUp(first, send.at) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : raced(observation, request, true) ? LATE_WRITE : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}

@@ -9,7 +9,7 @@ import type { CallFault, StoreFaults } from './store';
  * API's faults, midnight, a row near maxEntries. `kind` biases the draw towards a family of
  * schedules (still from the seed); most seeds draw `mixed`.
  */
-export type PlanKind = 'mixed' | 'storeFaults' | 'refusals' | 'flood' | 'lateCall';
+export type PlanKind = 'mixed' | 'storeFaults' | 'refusals' | 'flood' | 'lateCall' | 'sustained';
 
 export interface ProcessPlan {
 	name: string;
@@ -97,9 +97,43 @@ function execution(random: Random, name: string, process: number, at: number, po
 	return { name, process, at, spec, ...(stop ? { stopAfterMs: random.int(0, 5_000) } : {}) };
 }
 
+/**
+ * Share of seeds drawn as `sustained`, decided from a stream of its own so that every other seed
+ * draws the schedule it drew before the kind existed.
+ */
+const SUSTAINED_SHARE = 0.01;
+
+/**
+ * Sustained contention (`sustained`): every process runs a one-item execution on a steady beat
+ * for a second or two, every few beats the same request on all of them at the same moment, against
+ * a busy but healthy store (no faults, no slow call, a call's read-to-write time growing with the
+ * calls under way, a connection at once). The processes' calls then follow each other closely for
+ * as long as the schedule lasts, which short schedules never keep up.
+ */
+function sustainedPlan(seed: number, random: Random, processes: number | undefined): Plan {
+	const count = processes ?? random.int(2, 4);
+	const startMs = (20_000 + random.int(0, 3_000)) * DAY_MS + random.int(0, DAY_MS - 3_600_000);
+	const processPlans = Array.from({ length: count }, (_, i) => ({ name: `p${i + 1}`, dateOffsetMs: 0, perfOriginMs: random.int(0, 1e9) }));
+	const everyMs = random.int(5, 20);
+	const beats = random.int(12, 40);
+	const sharedEvery = random.int(2, 6);
+	const offsets = processPlans.map(() => random.int(0, everyMs - 1));
+	const executions: ExecutionPlan[] = [];
+	for (let beat = 0; beat < beats; beat++) {
+		const shared = beat % sharedEvery === 0;
+		for (let process = 0; process < count; process++) {
+			const spec: ExecutionSpec = { requests: [shared ? `r${beat}` : `q${process + 1}x${beat}`], resultMode: 'submit', concurrency: random.int(1, 5), continueOnFail: true };
+			executions.push({ name: `e${process + 1}x${beat}`, process, at: beat * everyMs + (shared ? 0 : offsets[process]), spec });
+		}
+	}
+	const store: StoreFaults = { failBefore: 0, failAfter: 0, late: 0, hang: 0, slow: 0, nearFullGap: undefined, load: { readToWriteMs: [random.int(5, 15), random.int(15, 25)], perCallMs: random.int(0, 3) } };
+	return { seed, kind: 'sustained', startMs, processes: processPlans, executions, store, api: [[1, 'task']], apiLatency: [30, 300], forced: [] };
+}
+
 /** The schedule of `seed`; `processes` fixes their number (1 to 4). */
 export function planOf(seed: number, processes?: number): Plan {
 	const random = new Random(seed, 'plan');
+	if (new Random(seed, 'kind sustained').chance(SUSTAINED_SHARE)) return sustainedPlan(seed, random, processes);
 	const kind = random.weighted(KINDS);
 	const count = processes ?? (kind === 'flood' || kind === 'lateCall' ? 1 : random.weighted([[5, 1], [4, 2], [2, 3], [1, 4]] as const));
 	const day = 20_000 + random.int(0, 3_000);

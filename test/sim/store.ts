@@ -21,6 +21,11 @@ export interface StoreFaults {
 	slow: number;
 	/** Fill the row to this many values below maxEntries at the first call (undefined: empty row). */
 	nearFullGap: number | undefined;
+	/**
+	 * A busy, healthy database (sustained contention): a connection at once, a read-to-write time
+	 * drawn from `readToWriteMs` plus `perCallMs` for each other call between its read and its write.
+	 */
+	load?: { readToWriteMs: readonly [number, number]; perCallMs: number };
 }
 
 export interface SlowCall {
@@ -76,6 +81,8 @@ export class SimStore {
 	readonly slowCalls: SlowCall[] = [];
 	readonly removals: Removal[] = [];
 	readonly staleWrites: StaleWrite[] = [];
+	/** Calls between their read and their write (a loaded store's calls take longer). */
+	private reading = 0;
 	/** Who wrote each version of the row (index: version - 1). */
 	private writers: string[] = [];
 	/** No faults and no slow calls from now on (the judge's replay). */
@@ -161,11 +168,13 @@ export class SimStore {
 		const drawn = this.fault(proc, random);
 		const fault = this.calm ? 'none' : drawn;
 		const slow = random.chance(this.faults.slow) && !this.calm;
-		const waitMs = slow ? random.int(100, 3_000) : random.int(0, 15);
+		const { load } = this.faults;
+		const waitMs = load ? random.int(0, 1) : slow ? random.int(100, 3_000) : random.int(0, 15);
 		// Half the late calls write within 3 s after the node's 30 s deadline: while its retry is under way.
-		const rwMs = fault === 'late' ? (random.chance(0.5) ? random.int(30_500, 33_000) : random.int(33_000, 90_000)) : slow ? random.int(50, 2_000) : random.int(1, 20);
+		const drawnRwMs = fault === 'late' ? (random.chance(0.5) ? random.int(30_500, 33_000) : random.int(33_000, 90_000)) : slow ? random.int(50, 2_000) : random.int(1, 20);
 		const label = `${proc.name} store#${id}`;
 		await this.time.sleep(waitMs);
+		const rwMs = load && !this.calm ? random.int(...load.readToWriteMs) + load.perCallMs * this.reading : drawnRwMs;
 		if (fault === 'failBefore') {
 			this.trace(`${label} ${what}: failed before its read`);
 			throw new Error('Connection terminated unexpectedly (simulated, before the read)');
@@ -179,7 +188,9 @@ export class SimStore {
 		if (fault === 'hang') return await new Promise<string>(() => undefined);
 		const slowCall = rwMs > 40 ? { process: proc.name, readAt: this.time.now, writeAt: this.time.now + rwMs } : undefined;
 		if (slowCall) this.slowCalls.push(slowCall);
+		this.reading++;
 		await this.time.sleep(rwMs);
+		this.reading--;
 		if (!existed && this.row !== undefined) {
 			this.trace(`${label}: lost the first insert`);
 			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
@@ -197,7 +208,7 @@ export class SimStore {
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
 		if (fault === 'failAfter') this.trace(`${label}: failed after its write`);
 		if (fault === 'failAfter') throw new Error('Connection terminated unexpectedly (simulated, after the write)');
-		await this.time.sleep(random.int(0, 5));
+		await this.time.sleep(load ? 0 : random.int(0, 5));
 		return label;
 	}
 }
