@@ -2,7 +2,10 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * The submission record's timing: its store calls leave at least `GAP_FACTOR` times the last call's
- * length apart (at most `MAX_GAP_MS`), so that other processes' calls find the row free; a due
+ * length apart (at most `MAX_GAP_MS`), so that other processes' calls find the row free and this
+ * process's next read comes after their writes (calls back to back each read the row this process
+ * wrote last: each process then sees only its own writes, and a claim wins in each; docs/
+ * simulation.md, "Sustained contention"); a due
  * check of a sent record goes with a claim's call when one comes within `HEAL_RIDE_MS` (while a
  * batch claims, one call does both); and its
  * timers (settle waits, back-offs, heals, second passes), which keep the record awake while they

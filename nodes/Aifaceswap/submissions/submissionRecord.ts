@@ -126,8 +126,9 @@ class SubmissionRecord {
 			for (;;) {
 				const due = goingNow(this.entries);
 				if (this.removals.pending) await this.paced(async () => await this.removals.run());
-				else if (due.length > 0) await this.paced(async () => await this.round(due));
+				// Before due entries: with claims arriving all the time, some entry is always due.
 				else if (await this.cleanUp()) continue;
+				else if (due.length > 0) await this.paced(async () => await this.round(due));
 				else if (this.entries.length === 0 && this.timers.idle) {
 					// Idle: dropped (with the execution it holds), unless a late call may still write.
 					if (this.calls.oldestLateCall() === undefined && records.get(this.id) === this) records.delete(this.id);
