@@ -4,7 +4,8 @@
  * recorded. A record is kept while a call under way could still do that: for the deadline after
  * its send, and longer while a late call that started before it has not ended. At most
  * `sentRecordLimits.kept` are kept (a call that never returns must not hold every later send):
- * past that the oldest is given up, and the first one given up while a late call lasts is logged.
+ * past that the oldest is given up, and the first one given up that a call not yet ended may still
+ * erase (sent after that call started) is logged; one sent before every open call started is safe.
  * Requests whose claim was won here and that are about to be sent are known too: a refused
  * request's removal made again must not take their record, and a late call's end writes theirs
  * again too (`wonSince`).
@@ -44,16 +45,19 @@ export class SentRecords {
 		return [...this.unanswered.values(), ...this.since(since)];
 	}
 
-	/** Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed was given up (the first time only). */
-	add(values: string[], keepFrom: number, now: number): boolean {
+	/**
+	 * Keeps `values` sent now; drops those older than `keepFrom`. True when one still needed (sent
+	 * since `neededFrom`, the start of a call that has not ended) was given up, the first time only.
+	 */
+	add(values: string[], keepFrom: number, now: number, neededFrom = Infinity): boolean {
 		this.unanswered.delete(values[0]);
 		this.sent = this.sent.filter((sent) => sent.at >= keepFrom);
 		this.sent.push({ values, at: now });
 		if (this.sent.length <= sentRecordLimits.kept) return false;
-		this.sent.splice(0, this.sent.length - sentRecordLimits.kept);
-		const first = !this.gaveUp;
+		const dropped = this.sent.splice(0, this.sent.length - sentRecordLimits.kept);
+		if (this.gaveUp || !dropped.some((sent) => sent.at >= neededFrom)) return false;
 		this.gaveUp = true;
-		return first;
+		return true;
 	}
 
 	/** The records sent (or written again) since `startedAt`. */

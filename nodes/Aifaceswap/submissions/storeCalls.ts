@@ -49,12 +49,20 @@ export class StoreCalls {
 
 	/** Start times of calls past their deadline that have not ended yet. */
 	private lateCalls = new Set<number>();
+	/** Start time of the call under way within its deadline. */
+	private current: number | undefined;
 
 	/** `ctx`: the execution whose helpers make the calls (the record's latest). */
 	constructor(
 		private readonly ctx: () => IExecuteFunctions,
 		private readonly onLateEnd: (startedAt: number) => void,
 	) {}
+
+	/** When the oldest call that has not ended (under way, or past its deadline) started: it may still erase what was written since. */
+	oldestOpenCall(): number | undefined {
+		const late = this.oldestLateCall();
+		return this.current === undefined ? late : Math.min(this.current, late ?? Infinity);
+	}
 
 	/** When the oldest call that passed its deadline and has not ended started. */
 	oldestLateCall(): number | undefined {
@@ -88,6 +96,7 @@ export class StoreCalls {
 		for (let attempt = 1; ; attempt++) {
 			const startedAt = performance.now();
 			const ctx = this.ctx();
+			this.current = startedAt;
 			try {
 				return await withDeadline(work(ctx), () => this.late(startedAt, onLate));
 			} catch (error) {
@@ -95,6 +104,7 @@ export class StoreCalls {
 					throw new NodeOperationError(ctx.getNode(), error as Error);
 				}
 			} finally {
+				this.current = undefined;
 				this.lastMs = performance.now() - startedAt;
 				this.recentMs.push(this.lastMs);
 				if (this.recentMs.length > RECENT_CALLS) this.recentMs.shift();

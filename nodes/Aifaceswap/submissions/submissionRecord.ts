@@ -77,7 +77,7 @@ class SubmissionRecord {
 		const values = recordValues(key, day);
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
-		if (this.sent.add(values, keepFrom, now)) this.ctx.logger.warn(GAVE_UP_WARNING);
+		if (this.sent.add(values, keepFrom, now, this.calls.oldestOpenCall())) this.ctx.logger.warn(GAVE_UP_WARNING);
 		this.open(newEntry('heal', values), HEAL_AFTER_MS);
 		// Checked once more when every call that read before the send has written or passed its deadline.
 		this.timers.later(storeCallLimits.deadlineMs + HEAL_AFTER_MS, () => this.open(newEntry('heal', values), 0));
