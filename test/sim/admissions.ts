@@ -88,9 +88,9 @@ export function erasedByLateWrite(observation: Observation, send: Send, ownHeale
 	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt) || (!ownHealed && wonClaimErased());
 }
 
-/** Whether a write of another process, from a read taken before a write of `run`'s process, took out a write of a record of `key` (its values or nonces) while `run` ran. */
+/** Whether a write of another process took out a write of `run`'s process carrying a record of `key` (its values or only its nonces) while `run` ran. */
 export function erasedDuring(observation: Observation, run: ExecutionRun, key: string): boolean {
-	return observation.staleWrites.some((write) => write.process !== run.process && write.erased.has(run.process) && [...write.erasedWrites].some((value) => value.startsWith(key)) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
+	return observation.staleWrites.some((write) => write.process !== run.process && write.erasedWrites.some((erased) => erased.process === run.process && erased.values.some((value) => value.startsWith(key))) && write.writeAt >= run.startedAt && write.writeAt <= (run.endedAt ?? Infinity));
 }
 
 /**

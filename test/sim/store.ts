@@ -36,15 +36,16 @@ export interface SlowCall {
 
 /**
  * A write from a read that other processes' writes followed: it erased what they wrote (`erased`:
- * their processes; `erasedWrites`: every value of the calls that wrote a value it took out of the
- * row, so a claim's values count as erased when only its nonces were).
+ * their processes; `erasedWrites`: the calls that wrote a value it took out of the row, each with
+ * its process and every value it carried, so a claim's values count as erased when only its nonces
+ * were).
  */
 export interface StaleWrite {
 	process: string;
 	readAt: number;
 	writeAt: number;
 	erased: Set<string>;
-	erasedWrites: Set<string>;
+	erasedWrites: Array<{ process: string; values: string[] }>;
 }
 
 /** A removal that wrote: which process made it, what it removed, when it wrote. */
@@ -88,8 +89,8 @@ export class SimStore {
 	/** No faults and no slow calls from now on (the judge's replay). */
 	calm = false;
 	private readonly aliases = new Map<string, string>();
-	/** The values of the latest call that passed each value, by the value's MD5 (what the row holds). */
-	private readonly callOf = new Map<string, string[]>();
+	/** The latest call that passed each value (its process and values), by the value's MD5 (what the row holds). */
+	private readonly callOf = new Map<string, { process: string; values: string[] }>();
 	/** The node's calls: `forced` makes the next calls of a process fault a given way (a bias). */
 	readonly forced = new Map<string, CallFault[]>();
 
@@ -119,7 +120,7 @@ export class SimStore {
 			this.row = { old: Math.max(0, maxEntries - this.faults.nearFullGap), values: [] };
 		}
 		const output = { new: [] as string[], processed: [] as string[] };
-		for (const value of values) this.callOf.set(md5(value), values);
+		for (const value of values) this.callOf.set(md5(value), { process: proc.name, values });
 		const label = await this.call(proc, random, `check [${this.named(values)}]`, true, (row) => {
 			const known = new Set(row.values);
 			const added: string[] = [];
@@ -201,7 +202,7 @@ export class SimStore {
 		if (erased.size > 0) {
 			// Taken out by this write though written after its read (not a removal's target, not the oldest dropped).
 			for (const hash of [...this.row.values, ...read.values]) before.delete(hash);
-			const erasedWrites = new Set([...before].flatMap((hash) => this.callOf.get(hash) ?? []));
+			const erasedWrites = [...new Set([...before].flatMap((hash) => this.callOf.get(hash) ?? []))];
 			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedWrites });
 		}
 		this.writers.push(proc.name);

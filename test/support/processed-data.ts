@@ -37,6 +37,10 @@ export interface StoreCall {
 	nonces: number;
 }
 
+function storeCallOf(kind: CallKind, scope: DeduplicationScope, context: ICheckProcessedContextData, items: DeduplicationItemTypes[]): StoreCall {
+	return { kind, key: recordKey(scope, context), values: items.length, nonces: items.filter((item) => isNonce(String(item))).length };
+}
+
 type CallMatch = (call: StoreCall) => boolean;
 
 /** A call held between its read and its write: `reached` when it got there, `release` lets it write. */
@@ -206,7 +210,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
 		const output: IDeduplicationOutput = { new: [], processed: [] };
-		const call: StoreCall = { kind: 'check', key: recordKey(scope, context), values: items.length, nonces: items.filter((item) => isNonce(String(item))).length };
+		const call = storeCallOf('check', scope, context, items);
 		await this.rewrite(call, (stored) => {
 			const known = new Set(stored);
 			for (const item of items) {
@@ -227,7 +231,7 @@ class InMemoryProcessedData implements IDataDeduplicator {
 		scope: DeduplicationScope,
 		context: ICheckProcessedContextData,
 	): Promise<void> {
-		const call: StoreCall = { kind: 'remove', key: recordKey(scope, context), values: items.length, nonces: items.filter((item) => isNonce(String(item))).length };
+		const call = storeCallOf('remove', scope, context, items);
 		await this.rewrite(
 			call,
 			(stored) => {

@@ -1,15 +1,15 @@
 import { sleep } from 'n8n-workflow';
 
+import type { RecordEntry } from './recordEntries';
+
 /**
  * The submission record's timing: its store calls leave at least `GAP_FACTOR` times the last call's
  * length apart (at most `MAX_GAP_MS`), so that other processes' calls find the row free and this
  * process's next read comes after their writes (calls back to back each read the row this process
  * wrote last: each process then sees only its own writes, and a claim wins in each; docs/
- * simulation.md, "Sustained contention"); a due
- * check of a sent record goes with a claim's call when one comes within `HEAL_RIDE_MS` (while a
- * batch claims, one call does both); and its
- * timers (settle waits, back-offs, heals, second passes), which keep the record awake while they
- * run. Timers use n8n's `sleep`: node code has no timer functions. Durations here and in the other
+ * simulation.md, "Sustained contention"); a due check of a sent record goes with a claim's call
+ * when one comes within `HEAL_RIDE_MS` (while a batch claims, one call does both); and its timers
+ * (settle waits, back-offs, heals, second passes), which keep the record awake while they run. Timers use n8n's `sleep`: node code has no timer functions. Durations here and in the other
  * submission modules use `performance.now()`, which a wall-clock step (or a test's clock) leaves alone.
  */
 const GAP_FACTOR = 2;
@@ -18,12 +18,8 @@ const MAX_GAP_MS = 1_000;
 /** How long a due heal waits, at most, to go with a claim's store call rather than in one of its own. */
 export const HEAL_RIDE_MS = 250;
 
-/** What the timing needs of a record entry (`recordEntries.ts`). */
-interface Timed {
-	kind: 'claim' | 'heal';
-	due: boolean;
-	waited?: boolean;
-}
+/** What the timing needs of a record entry. */
+type Timed = Pick<RecordEntry, 'kind' | 'due' | 'waited'>;
 
 /** The due entries that go in the next call: none while they are heals only that can still wait for a claim's call. */
 export function goingNow<T extends Timed>(entries: T[]): T[] {
