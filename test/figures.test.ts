@@ -16,8 +16,9 @@ import { unreachableFromInternet } from '../nodes/Aifaceswap/inputs/publicUrl';
 import { maxItemsHeld } from '../nodes/Aifaceswap/submissions/claimWindow';
 import { StoreCalls, storeCallLimits } from '../nodes/Aifaceswap/submissions/storeCalls';
 import { HEAL_RIDE_MS } from '../nodes/Aifaceswap/submissions/recordTimers';
+import { LEAVES_UNCHECKED_MS } from '../nodes/Aifaceswap/submissions/submissionRecord';
 import { HEAL_AFTER_MS, sentRecordLimits } from '../nodes/Aifaceswap/submissions/sentRecords';
-import { claimLimits, MAX_HEAL_ATTEMPTS } from '../nodes/Aifaceswap/submissions/submissionRecord';
+import { claimLimits, MAX_HEAL_ATTEMPTS } from '../nodes/Aifaceswap/submissions/recordRetries';
 import { classifyAnswer } from '../nodes/Aifaceswap/transport/answers';
 import { MAX_ATTEMPTS, PASSING_CAUSES, TRY_AGAIN_LATER } from '../nodes/Aifaceswap/transport/retryRule';
 import { MAX_CALLBACK_BYTES } from '../nodes/shared/callback';
@@ -122,7 +123,7 @@ test('a store call\'s deadline (storeCallLimits) and the largest callback the tr
 	expect(numbers(stated(HOW, /413 above (\d+) KiB/))).toEqual([[MAX_CALLBACK_BYTES / 1024]]);
 });
 
-test('the record\'s own limits: a removal made again held past its time, heal attempts, sent records kept while a call hangs', () => {
+test('the record\'s own limits: a removal made again held past its time, a won claim left unchecked, heal attempts, sent records kept while a call hangs', () => {
 	expect(numbers([...stated(HOW, /holds it more than (\d+) s past its time/), ...stated(README, /the second removal fails or is delayed over (\d+) s/)])).toEqual([[HEAL_AFTER_MS / 1000], [HEAL_AFTER_MS / 1000]]);
 	const checks = [...stated(README, /checks it (\d+) s and (\d+) s after the API's answer/), ...stated(HOW, /checks its record (\d+) s and (\d+) s after the API's answer/)];
 	expect(numbers(checks)).toEqual(checks.map(() => [HEAL_AFTER_MS / 1000, (storeCallLimits.deadlineMs + HEAL_AFTER_MS) / 1000]));
@@ -130,6 +131,7 @@ test('the record\'s own limits: a removal made again held past its time, heal at
 		expect(seconds * 1000).toBe(storeCallLimits.deadlineMs + HEAL_AFTER_MS);
 	}
 	expect(numbers([...stated(HOW, /it waits up to (\d+(?:\.\d+)?) s to go in a claim's database call/), ...stated(README, /after the\s+API's answer \(up to (\d+(?:\.\d+)?) s later\)/)])).toEqual([[HEAL_RIDE_MS / 1000], [HEAL_RIDE_MS / 1000]]);
+	expect(numbers(stated(HOW, /when that is over (\d+) s after the win/))).toEqual([[LEAVES_UNCHECKED_MS / 1000]]);
 	expect(numbers([...stated(HOW, /written again up to (\d+) times/), ...stated(README, /written back up to (\d+) times/)])).toEqual([[MAX_HEAL_ATTEMPTS], [MAX_HEAL_ATTEMPTS]]);
 	for (const file of [README, HOW]) expect(numbers(stated(file, /only the latest (\d+) sent requests are kept/))).toEqual([[sentRecordLimits.kept]]);
 });

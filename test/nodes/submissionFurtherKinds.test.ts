@@ -1,10 +1,12 @@
 /**
- * Four further kinds of schedule that once broke the submission record, beside the seven of
+ * Five further kinds of schedule that once broke the submission record, beside the seven of
  * `submissionSchedules.test.ts`: a stopped run's error that left out an item whose refused
  * request stays recorded (seed 6841 of `npm run simulate` shows it), two processes that both sent
  * one request after a verify call that failed once it wrote (seed 970), a late claim call of the
  * same process that put back a refused request's record after its removal (seed 59), and a run
- * stopped by a refusal whose error left out the items that failed "cannot tell" (seed 1216).
+ * stopped by a refusal whose error left out the items that failed "cannot tell" (seed 1216), and
+ * a won claim that waited for its slot while another process's slow claim call took its place, so
+ * both sent (seed 70000797 with 3 processes).
  * n8n-core's real engine with real timers, the mock API over HTTP and the store double
  * (`test/support/processed-data.ts`), which puts the failure or the other process's call where it hurts.
  */
@@ -126,4 +128,39 @@ test("a run stopped by a refusal while another item failed \"cannot tell\": the 
 		sends: 1,
 	});
 	expect(described(run)).toMatch(/item 1: [^.]*cannot tell whether another run sent it/);
+}, 30_000);
+
+test("a won claim waits over a second for its slot while another process's slow claim call takes its place: it is not sent, and says already submitted", async () => {
+	const workflow = swapWorkflow(api, 'taken-while-waiting');
+	const urls = [0, 1].map((i) => swapUrl(`taken-while-waiting-${i}`));
+	store.records.set(workflow.record, ['another request']);
+	// Q's claim of item 1's request reads the row, then waits
+	const q = store.hangNext(checkOf(workflow.record));
+	const qRun = workflow.run([urls[1]], { process: anotherProcess(), continueOnFail: true });
+	await q.reached;
+	// P (Concurrency 1): item 0's request takes 3 s; item 1's claim wins meanwhile and waits for the slot
+	api.fail({ delayMs: 3_000, match: 'taken-while-waiting-0' });
+	const pRun = workflow.run(urls, { concurrency: 1, continueOnFail: true });
+	await until(() => api.apiRequests().length >= 1);
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	// Q writes the row it read with its own claim: P's write of item 1 is gone; Q wins and sends
+	q.release();
+	const q1 = outcomes(await qRun);
+	const p = outcomes(await pRun);
+	expect({ q: q1, p, sends: urls.map((url) => sendsPerUrl(api).get(url)) }).toEqual({ q: [false], p: [false, true], sends: [1, 1] });
+}, 30_000);
+
+test('a refused request whose record cannot be removed, while another execution of the process waits for it: that execution claims it in turn and ends', async () => {
+	const workflow = swapWorkflow(api, 'waits-on-refused');
+	const url = swapUrl('waits-on-refused');
+	// the answer comes when the record has no timer left (its check after the send, the clean-up's second pass)
+	api.latencyMs = 3_500;
+	api.fail({ ...REFUSED, times: 1 });
+	store.failNext((call) => call.kind === 'remove' && call.nonces === 0, new Error('database is locked'));
+	const first = workflow.run([url], { continueOnFail: true });
+	await until(() => api.apiRequests().length >= 1);
+	// the same request in this process waits for how the first one's claim ends
+	const second = workflow.run([url], { continueOnFail: true });
+	const ended = await Promise.race([Promise.all([first, second]).then((runs) => runs.map(outcomes)), new Promise((resolve) => setTimeout(() => resolve('not ended 10 s after'), 10_000))]);
+	expect({ ended, sends: sendsPerUrl(api).get(url) }).toEqual({ ended: [[expect.stringMatching(/^Insufficient credits/)], [true]], sends: 1 });
 }, 30_000);

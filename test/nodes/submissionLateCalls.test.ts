@@ -9,7 +9,7 @@ import { anotherProcess } from '../support/n8n';
 import { useProcessedData } from '../support/processed-data';
 import { outcomes, swapUrl, swapWorkflow } from '../support/submission-runs';
 import { storeCallLimits } from '../../nodes/Aifaceswap/submissions/storeCalls';
-import { claimLimits } from '../../nodes/Aifaceswap/submissions/submissionRecord';
+import { claimLimits } from '../../nodes/Aifaceswap/submissions/recordRetries';
 
 const api = useMockApi();
 const store = useProcessedData();

@@ -13,7 +13,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 
 import { router } from '../../nodes/Aifaceswap/actions/router';
 import { submissionKey } from '../../nodes/Aifaceswap/submissions/submissionKey';
-import { submissionRecordOf } from '../../nodes/Aifaceswap/submissions/submissionRecord';
+import { submissionRecordOf } from '../../nodes/Aifaceswap/submissions/recordRegistry';
 
 export interface ExecutionSpec {
 	/** Request identities, one per input item (the same identity: the same request). */

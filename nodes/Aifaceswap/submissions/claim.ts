@@ -2,7 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { stillRecorded, today } from './recordDays';
-import { submissionRecordOf } from './submissionRecord';
+import type { ClaimOutcome } from './recordEntries';
+import { submissionRecordOf } from './recordRegistry';
 
 /**
  * At most one task per request: before a swap request leaves, its key (see `submissionKey`) is
@@ -35,6 +36,12 @@ function remember(processKey: string, entry: ClaimInProcess): void {
 
 /** A request this item may send: report how it ended. */
 export interface Claim {
+	/**
+	 * Just before the request leaves: undefined when it may, already submitted when another
+	 * process's record took this claim's place while it waited (see `SubmissionRecord.leaving`).
+	 * Throws when the record cannot tell (the request is not sent).
+	 */
+	beforeLeaving(): Promise<AlreadySubmitted | undefined>;
 	/** The API created the task. */
 	sent(taskId: string): void;
 	/** It may have reached the API (a timeout, HTTP 500 ...): the record stays. */
@@ -58,8 +65,7 @@ export async function claimSubmission(
 	itemIndex: number,
 	key: string,
 ): Promise<Claim | AlreadySubmitted> {
-	const node = ctx.getNode();
-	const processKey = `${ctx.getWorkflow().id ?? ''}/${node.id}/${key}`;
+	const processKey = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}/${key}`;
 	for (;;) {
 		const day = today();
 		const earlier = claimsInProcess.get(processKey);
@@ -78,26 +84,22 @@ export async function claimSubmission(
 		};
 
 		// The node's record is looked up at each use: an idle one is dropped and made anew.
-		let won: boolean;
-		try {
-			won = (await submissionRecordOf(ctx).claim(ctx, key, day)) === 'send';
-		} catch (error) {
-			sendAgain();
-			throw new NodeOperationError(
-				node,
-				`The request was not sent: n8n's database could not confirm this run's record of it: ${(error as Error).message}`,
-				{
-					itemIndex,
-					description:
-						'The node records each request before sending it, so that a re-run does not send (and charge) it again. Turn off "Skip Already Submitted" in Options to send without the submission record.',
-				},
-			);
-		}
-		if (!won) {
+		const decided = async (deciding: Promise<ClaimOutcome>): Promise<AlreadySubmitted | undefined> => {
+			let outcome: ClaimOutcome;
+			try {
+				outcome = await deciding;
+			} catch (error) {
+				sendAgain();
+				throw notConfirmed(ctx, itemIndex, error as Error);
+			}
+			if (outcome === 'send') return undefined;
 			settle({ taskId: undefined });
 			return { alreadySubmitted: true, taskId: undefined };
-		}
+		};
+		const recorded = await decided(submissionRecordOf(ctx).claim(ctx, key, day));
+		if (recorded) return recorded;
 		return {
+			beforeLeaving: async () => await decided(submissionRecordOf(ctx).leaving(ctx, key, day)),
 			sent: (taskId) => {
 				settle({ taskId });
 				submissionRecordOf(ctx).healLater(ctx, key, day);
@@ -118,6 +120,14 @@ export async function claimSubmission(
 			},
 		};
 	}
+}
+
+function notConfirmed(ctx: IExecuteFunctions, itemIndex: number, error: Error): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `The request was not sent: n8n's database could not confirm this run's record of it: ${error.message}`, {
+		itemIndex,
+		description:
+			'The node records each request before sending it, so that a re-run does not send (and charge) it again. Turn off "Skip Already Submitted" in Options to send without the submission record.',
+	});
 }
 
 export function isAlreadySubmitted(outcome: Claim | AlreadySubmitted): outcome is AlreadySubmitted {

@@ -2,7 +2,7 @@ import { isNonce } from './recordEntries';
 
 /**
  * Values in the submission record that are not a record of a sent request, and when they go:
- * - nonces (see `recordEntries.ts`), once no open entry refers to one; another process's write
+ * - nonces (see `recordEntries.ts`), handed over once no open entry looks for one; another process's write
  *   from a read taken before their removal can put them back, so each is removed a second time
  *   `SECOND_PASS_MS` later (nobody else writes them);
  * - "stretch" values: values a claim wrote that turned out to be recorded by another writer, which
@@ -10,7 +10,7 @@ import { isNonce } from './recordEntries';
  *   once; a copy put back only makes that window longer, never shorter.
  * A value that any read found is never removed here: it may be another request's record.
  *
- * The clean-up waits for a quiet moment (no claim open) or for `BATCH` values, and takes at most
+ * The clean-up waits for a quiet moment (no claim making calls) or for `BATCH` values, and takes at most
  * `BATCH` values per store call: n8n's removal costs a search of the whole row per value, so a
  * large one would be the slowest call of all, and a long call is the one that can outlast another
  * process's settle wait and erase its write.
@@ -34,7 +34,7 @@ export class RecordCleanup {
 	private failures = 0;
 	private paused = false;
 
-	/** A nonce a store call carried (written, or maybe written). */
+	/** A nonce a store call carried (written, or maybe written) that no open entry looks for any more. */
 	wrote(nonce: string): void {
 		this.nonces.add(nonce);
 	}
@@ -43,13 +43,10 @@ export class RecordCleanup {
 		for (const value of values) this.stretch.add(value);
 	}
 
-	/**
-	 * The values to remove in the next call, if now is the time: `referenced` are the nonces open
-	 * entries still need; `quiet` when no claim is open. `nonces` are those removed for the first time.
-	 */
-	take(referenced: Set<string>, quiet: boolean): Taken | undefined {
+	/** The values to remove in the next call, if now is the time (`quiet`: no claim is making calls). `nonces`: those removed for the first time. */
+	take(quiet: boolean): Taken | undefined {
 		if (this.paused) return undefined;
-		const nonces = [...this.nonces].filter((nonce) => !referenced.has(nonce));
+		const nonces = [...this.nonces];
 		const ready = nonces.length + this.stretch.size + this.secondPass.length;
 		if (ready === 0 || (!quiet && ready < BATCH)) return undefined;
 		const values = this.secondPass.splice(0, BATCH);

@@ -47,7 +47,16 @@ export interface RecordEntry {
 	due: boolean;
 	/** A due heal has waited `HEAL_RIDE_MS` for a claim's call (`goingNow`). */
 	waited?: boolean;
+	/** A claim's caller, told how it ended (a heal has none). */
+	finish?: (outcome: ClaimOutcome | Error) => void;
+	/** A won claim whose request has not left: when its win was last confirmed (`SubmissionRecord.leaving`). */
+	heldSince?: number;
+	/** A claim checked again just before its request leaves. */
+	leaving?: boolean;
 }
+
+/** How a claim ended: its request may be sent, or another execution or process recorded it. */
+export type ClaimOutcome = 'send' | 'recorded';
 
 export type Decision =
 	/** Claim: our write survived: send. Heal: the record is there. */

@@ -31,8 +31,12 @@ export class RecordTimers {
 	private nextCallAt = 0;
 	private running = 0;
 
-	/** `wake`: called when a timer has run, to look for work. */
-	constructor(private readonly wake: () => void) {}
+	constructor(
+		/** Called when a timer has run, to look for work. */
+		private readonly wake: () => void,
+		/** How long the last store call took. */
+		private readonly lastCallMs: () => number,
+	) {}
 
 	/** No timer is under way. */
 	get idle(): boolean {
@@ -61,14 +65,14 @@ export class RecordTimers {
 		poke();
 	}
 
-	/** Makes a store call once the gap after the previous one has passed; `lastMs`: how long the call took. */
-	async paced(work: () => Promise<void>, lastMs: () => number): Promise<void> {
+	/** Makes a store call once the gap after the previous one has passed. */
+	async paced(work: () => Promise<void>): Promise<void> {
 		const wait = this.nextCallAt - performance.now();
 		if (wait > 0) await sleep(wait);
 		try {
 			await work();
 		} finally {
-			this.nextCallAt = performance.now() + Math.min(MAX_GAP_MS, GAP_FACTOR * lastMs());
+			this.nextCallAt = performance.now() + Math.min(MAX_GAP_MS, GAP_FACTOR * this.lastCallMs());
 		}
 	}
 }

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RecordCleanup } from './recordCleanup';
-import type { Decision, RecordEntry } from './recordEntries';
-import { callValues, contendedMessage, entryNonces, openClaimWrites, failedMessage, failedWrite, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
+import type { ClaimOutcome, Decision, RecordEntry } from './recordEntries';
+import { callValues, entryNonces, openClaimWrites, lateAnswer, newEntry, newTokens, observe, ownLateWrite, UNDECIDABLE_MESSAGE } from './recordEntries';
+import type { Next } from './recordRetries';
+import { afterFailure, afterWrite } from './recordRetries';
 import { recordValues } from './recordDays';
 import { goingNow, RecordTimers } from './recordTimers';
 import { RefusalRemovals } from './refusalRemovals';
@@ -11,37 +13,25 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
 
 /**
  * One node's submission record in n8n's processed-data store (the store the Remove Duplicates node
- * uses), shared by every execution of that node in this n8n process. In this process every call
- * for a node goes through this one queue, and all entries due at the same time share one call, so
- * no write of this process overwrites another. The queue stays while anything of it is under way,
- * a store call that passed its deadline included: that call's late write is healed here. Another
- * process (a queue-mode worker, a second main) can still erase a write: the entries check for that
+ * uses), shared by every execution of that node in this n8n process (`recordRegistry.ts`). Every
+ * call of this process for the node goes through this one queue, and all entries due at the same
+ * time share one call, so no write of this process overwrites another; the queue stays while a
+ * call that passed its deadline may still write (its end is healed here). Another process (a
+ * queue-mode worker, a second main) can still erase a write: the entries check for that
  * (`recordEntries.ts`).
  *
  * - A claim wins when a read after the settle wait finds the nonce of its write; erased, it is
- *   written again after a jittered wait, for up to `claimLimits.contendedMs`.
- * - A sent request's record is checked `HEAL_AFTER_MS` after the send, written again if a slow
- *   write of another process erased it, and checked like a claim until it stays; and again when a
- *   store call of ours that passed its deadline ends after all (`sentRecords.ts`).
- * - A failed store call fails only the entries it cannot decide: the others go again after a
- *   back-off, `MAX_FAILURES` times at most. Spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
+ *   written again. Won, it is held until its request leaves, and checked again then when that is
+ *   over `LEAVES_UNCHECKED_MS` after the win (`leaving`).
+ * - A sent request's record is checked `HEAL_AFTER_MS` after the send and written again until it
+ *   stays, and again when a late store call of ours ends (`sentRecords.ts`).
+ * - Retries and their limits: `recordRetries.ts`; spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
-/** How often a sent request's record is written again before it is given up (logged). */
-export const MAX_HEAL_ATTEMPTS = 10;
-/** How long a claim goes on being written again after another process first erased it (tests shorten it). */
-export const claimLimits = { contendedMs: 60_000 };
-const MAX_FAILURES = 3;
-const FAILURE_BACKOFF_MS = 200;
+/** A won claim's request leaves without another check within this time of its win (`leaving`). */
+export const LEAVES_UNCHECKED_MS = 1_000;
 
-export type ClaimOutcome = 'send' | 'recorded';
-
-interface OpenEntry extends RecordEntry {
-	/** A claim's caller, told how it ended (a heal has none). */
-	finish?: (outcome: ClaimOutcome | Error) => void;
-}
-
-class SubmissionRecord {
-	private entries: OpenEntry[] = [];
+export class SubmissionRecord {
+	private entries: RecordEntry[] = [];
 	private readonly removals = new RefusalRemovals({
 		remove: async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
 		record: async (values) => void (await this.calls.record(values)),
@@ -52,29 +42,51 @@ class SubmissionRecord {
 	private readonly cleanup = new RecordCleanup();
 	private readonly sent = new SentRecords();
 	private readonly calls = new StoreCalls(() => this.ctx, (startedAt) => this.healSentSince(startedAt));
-	private readonly timers = new RecordTimers(() => this.poke());
+	private readonly timers = new RecordTimers(() => this.poke(), () => this.calls.lastMs);
 	private running = false;
 	private wake: (() => void) | undefined;
 
 	constructor(
-		private readonly id: string,
-		/** The execution whose helpers make the store calls: the latest to ask (same workflow and node), set by `use` only. */
+		/** The execution whose helpers make the store calls: the latest to ask (same workflow and node), set by each public method. */
 		private ctx: IExecuteFunctions,
+		/** Called when the record is idle and may be dropped (with the execution it holds). */
+		private readonly idle: () => void,
 	) {}
 
 	/** Records `key` as sent on `day` unless it is recorded already. Resolves 'send' when this claim won. */
 	async claim(ctx: IExecuteFunctions, key: string, day: number): Promise<ClaimOutcome> {
-		this.use(ctx);
+		this.ctx = ctx;
+		const entry = newEntry('claim', recordValues(key, day));
+		return await this.decided(entry, () => this.open(entry, 0));
+	}
+
+	/**
+	 * Just before a won claim's request leaves. Within `LEAVES_UNCHECKED_MS` of its win it goes;
+	 * later, its write is checked again like a claim: another process's store call that read the row
+	 * before it may have written since and sent the request itself ('recorded').
+	 */
+	async leaving(ctx: IExecuteFunctions, key: string, day: number): Promise<ClaimOutcome> {
+		this.ctx = ctx;
+		const entry = this.held(recordValues(key, day));
+		if (entry?.heldSince === undefined) return 'send';
+		if (performance.now() - entry.heldSince <= LEAVES_UNCHECKED_MS) return this.leave(entry);
+		Object.assign(entry, { heldSince: undefined, leaving: true });
+		return await this.decided(entry, () => this.dueAfter(entry, 0));
+	}
+
+	/** Starts the claim entry's calls; resolves with how it ends. */
+	private async decided(entry: RecordEntry, start: () => void): Promise<ClaimOutcome> {
 		return await new Promise<ClaimOutcome>((resolve, reject) => {
-			const finish = (outcome: ClaimOutcome | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
-			this.open({ ...newEntry('claim', recordValues(key, day)), finish }, 0);
+			entry.finish = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+			start();
 		});
 	}
 
 	/** After a send (or a request that may have reached the API): check the record later and write it again if it vanished. */
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
-		this.use(ctx);
+		this.ctx = ctx;
 		const values = recordValues(key, day);
+		this.close(this.held(values));
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
 		if (this.sent.add(values, keepFrom, now, this.calls.oldestOpenCall())) this.ctx.logger.warn(GAVE_UP_WARNING);
@@ -85,16 +97,23 @@ class SubmissionRecord {
 
 	/** Removes the record of a request the API did not take (this claim won, so the values are its own). */
 	async remove(ctx: IExecuteFunctions, key: string, day: number): Promise<void> {
-		this.use(ctx);
+		this.ctx = ctx;
 		const values = recordValues(key, day);
 		this.sent.notSent(values);
 		// Its record is no longer watched: a heal would write it back.
-		for (const entry of this.entries.filter((open) => open.kind === 'heal' && open.values[0] === values[0])) this.close(entry);
+		for (const entry of this.entries.filter((open) => (open.kind === 'heal' || open.heldSince !== undefined) && open.values[0] === values[0])) this.close(entry);
 		await this.removals.remove(values, () => this.poke());
 	}
 
-	private use(ctx: IExecuteFunctions): void {
-		this.ctx = ctx;
+	private held(values: string[]): RecordEntry | undefined {
+		return this.entries.find((entry) => entry.heldSince !== undefined && entry.values[0] === values[0]);
+	}
+
+	/** A won claim's request leaves: from now on its record is watched like any sent request's. */
+	private leave(entry: RecordEntry): 'send' {
+		this.close(entry, 'send');
+		this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
+		return 'send';
 	}
 
 	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
@@ -102,16 +121,21 @@ class SubmissionRecord {
 		this.sent.lateCallEnded();
 		ownLateWrite(this.entries, new Set(this.removals.madeSince(startedAt)), performance.now());
 		this.removals.lateCallEnded(startedAt);
-		for (const values of this.sent.wonSince(startedAt)) this.open(newEntry('heal', values), 0);
+		for (const values of this.sent.wonSince(startedAt)) {
+			// A claim not yet left is checked before it leaves (a heal's copy would pass for another run's record).
+			const claim = this.entries.find((entry) => entry.kind === 'claim' && entry.values[0] === values[0]);
+			if (claim === undefined) this.open(newEntry('heal', values), 0);
+			else if (claim.heldSince !== undefined) claim.heldSince = -Infinity;
+		}
 		this.poke();
 	}
 
-	private open(entry: OpenEntry, afterMs: number): void {
+	private open(entry: RecordEntry, afterMs: number): void {
 		this.entries.push(entry);
 		this.dueAfter(entry, afterMs);
 	}
 
-	private dueAfter(entry: OpenEntry, ms: number): void {
+	private dueAfter(entry: RecordEntry, ms: number): void {
 		this.timers.dueAfter(entry, ms, () => this.poke());
 	}
 
@@ -124,14 +148,18 @@ class SubmissionRecord {
 		this.running = true;
 		try {
 			for (;;) {
+				// Nothing is awaited between these looks and the wait below: a poke in between would be lost.
 				const due = goingNow(this.entries);
-				if (this.removals.pending) await this.paced(async () => await this.removals.run());
-				// Before due entries: with claims arriving all the time, some entry is always due.
-				else if (await this.cleanUp()) continue;
-				else if (due.length > 0) await this.paced(async () => await this.round(due));
+				// The clean-up before due entries (with claims arriving all the time, some entry is always
+				// due); it waits for `quiet`: no claim being decided.
+				const quiet = !this.entries.some((entry) => entry.kind === 'claim' && entry.heldSince === undefined);
+				const cleanup = this.removals.pending ? undefined : this.cleanup.take(quiet);
+				if (this.removals.pending) await this.timers.paced(async () => await this.removals.run());
+				else if (cleanup) await this.timers.paced(async () => await this.cleanup.remove(cleanup, async (values) => await this.calls.remove(values), (ms, then) => this.timers.later(ms, then)));
+				else if (due.length > 0) await this.timers.paced(async () => await this.round(due));
 				else if (this.entries.length === 0 && this.timers.idle) {
-					// Idle: dropped (with the execution it holds), unless a late call may still write.
-					if (this.calls.oldestLateCall() === undefined && records.get(this.id) === this) records.delete(this.id);
+					// Unless a late call may still write: its end is healed here.
+					if (this.calls.oldestLateCall() === undefined) this.idle();
 					return;
 				} else {
 					await new Promise<void>((resolve) => (this.wake = resolve));
@@ -143,26 +171,24 @@ class SubmissionRecord {
 		}
 	}
 
-	private async paced(work: () => Promise<void>): Promise<void> {
-		await this.timers.paced(work, () => this.calls.lastMs);
-	}
-
 	/** One write of every due entry's values and nonces, and new nonces for each claim. */
-	private async round(due: OpenEntry[]): Promise<void> {
+	private async round(due: RecordEntry[]): Promise<void> {
 		const fresh = due.map((entry) => (entry.kind === 'claim' ? newTokens() : []));
 		const values = new Set<string>(fresh.flat());
 		for (const entry of due) for (const value of callValues(entry)) values.add(value);
-		fresh.flat().forEach((nonce) => this.cleanup.wrote(nonce));
 		const startedAt = performance.now();
 		for (const entry of due) if (entry.kind === 'heal') this.sent.written(entry.values, startedAt);
 		let found: Set<string>;
 		try {
 			found = await this.calls.record([...values], (late) => {
-				due.forEach((entry, i) => lateAnswer(entry, fresh[i], late));
+				due.forEach((entry, i) => {
+					lateAnswer(entry, fresh[i], late);
+					this.letGo(entry, fresh[i]);
+				});
 				if (late !== undefined) ownLateWrite(this.entries, new Set(due.filter((entry) => entry.kind === 'claim').flatMap((entry) => entry.values)), performance.now(), due);
 			});
 		} catch (error) {
-			due.forEach((entry, i) => this.failedCall(entry, fresh[i], error as Error));
+			due.forEach((entry, i) => this.follow(entry, afterFailure(entry, fresh[i], error as Error)));
 			return;
 		}
 		const settleMs = this.calls.settleMs();
@@ -171,73 +197,47 @@ class SubmissionRecord {
 			const decision: Decision = observe(entry, fresh[i], found, startedAt);
 			if (decision.kind === 'won' && entry.kind === 'claim') {
 				this.sent.won(entry.values);
-				// Watched from the win: its request may wait long for its slot and its answer.
-				this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
-			}
-			if (decision.kind === 'won') this.close(entry, entry.kind === 'claim' ? 'send' : undefined);
+				if (entry.leaving) this.leave(entry);
+				else {
+					// Held: its caller sends once the request has a slot; until then the entry stays, not due.
+					const finish = entry.finish;
+					Object.assign(entry, { heldSince: performance.now(), due: false, finish: undefined });
+					finish?.('send');
+				}
+			} else if (decision.kind === 'won') this.close(entry);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
 				this.close(entry, 'recorded');
 			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
-			else this.verifyLater(entry, settleMs);
+			else this.follow(entry, afterWrite(entry, settleMs, performance.now()));
 		}
+		due.forEach((entry, i) => this.letGo(entry, fresh[i]));
 		const verifying = due.filter((entry) => this.entries.includes(entry)).length;
 		if (verifying > 0) this.ctx.logger.debug(`Aifaceswap submission record: settle wait ${settleMs} ms`, { entries: verifying });
 	}
 
-	/** The entry's values were (re)written: check after the settle wait, later with each erasure. */
-	private verifyLater(entry: OpenEntry, settleMs: number): void {
-		entry.attempts++;
-		if (entry.kind === 'heal' && entry.attempts > MAX_HEAL_ATTEMPTS) return this.giveUpHeal(entry, 'kept being erased by other n8n processes');
-		if (entry.attempts === 2) entry.erasedSince = performance.now();
-		if (entry.kind === 'claim' && entry.erasedSince !== undefined && performance.now() - entry.erasedSince > claimLimits.contendedMs) {
-			// Not sent. What it wrote stays: another process's write may have recorded the same
-			// values since, from a read this claim never saw, and sent them.
-			return this.close(entry, new Error(contendedMessage(claimLimits.contendedMs)));
+	/** Follows what `recordRetries.ts` says comes next for the entry. */
+	private follow(entry: RecordEntry, next: Next): void {
+		if ('afterMs' in next) this.dueAfter(entry, next.afterMs);
+		else if ('fail' in next) this.close(entry, next.fail);
+		else {
+			this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${next.giveUp}; a replay may send it again`);
+			this.close(entry);
 		}
-		// After an erasure, a random part of another wait spreads the processes' next writes apart.
-		this.dueAfter(entry, settleMs * (entry.attempts === 1 ? 1 : 1 + Math.random()));
 	}
 
-	/** The call may or may not have written: the entry goes again after a back-off. */
-	private failedCall(entry: OpenEntry, fresh: string[], error: Error): void {
-		failedWrite(entry, fresh);
-		entry.failures++;
-		if (entry.failures <= MAX_FAILURES) return this.dueAfter(entry, FAILURE_BACKOFF_MS * 2 ** (entry.failures - 1) * (0.5 + Math.random()));
-		if (entry.kind === 'heal') this.giveUpHeal(entry, `could not be written again: ${error.message}`);
-		else this.close(entry, new Error(failedMessage(error)));
+	/** Those of `nonces` (written by the entry) that it no longer looks for go to the clean-up. */
+	private letGo(entry: RecordEntry, nonces: string[]): void {
+		const kept = new Set(this.entries.includes(entry) ? entryNonces(entry) : []);
+		for (const nonce of nonces) if (!kept.has(nonce)) this.cleanup.wrote(nonce);
 	}
 
-	private giveUpHeal(entry: OpenEntry, why: string): void {
-		this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${why}; a replay may send it again`);
-		this.close(entry);
-	}
-
-	/** Ends the entry: a claim with its outcome, a heal with none. */
-	private close(entry: OpenEntry, outcome?: ClaimOutcome | Error): void {
+	/** Ends the entry (its nonces go to the clean-up): a claim with its outcome, a heal with none. */
+	private close(entry: RecordEntry | undefined, outcome?: ClaimOutcome | Error): void {
+		if (entry === undefined) return;
 		const index = this.entries.indexOf(entry);
 		if (index >= 0) this.entries.splice(index, 1);
+		this.letGo(entry, entryNonces(entry));
 		if (outcome !== undefined) entry.finish?.(outcome);
 	}
-
-	/** One small removal of what is not a record, when its time has come. False when there is none. */
-	private async cleanUp(): Promise<boolean> {
-		const taken = this.cleanup.take(new Set(this.entries.flatMap(entryNonces)), !this.entries.some((entry) => entry.kind === 'claim'));
-		if (!taken) return false;
-		await this.paced(async () => await this.cleanup.remove(taken, async (values) => await this.calls.remove(values), (ms, then) => this.timers.later(ms, then)));
-		return true;
-	}
-}
-
-const records = new Map<string, SubmissionRecord>();
-
-/** This node's record, shared by every execution of it in this process. */
-export function submissionRecordOf(ctx: IExecuteFunctions): SubmissionRecord {
-	const id = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
-	let record = records.get(id);
-	if (!record) {
-		record = new SubmissionRecord(id, ctx);
-		records.set(id, record);
-	}
-	return record;
 }

@@ -9,7 +9,7 @@ import { asNodeError } from '../output/itemErrors';
 import { requireWithinBudget } from '../pricing/budget';
 import type { Price } from '../pricing/credits';
 import { roundCredits } from '../pricing/credits';
-import type { Claim } from '../submissions/claim';
+import type { AlreadySubmitted, Claim } from '../submissions/claim';
 import { claimSubmission, isAlreadySubmitted } from '../submissions/claim';
 import type { ClaimWindow } from '../submissions/claimWindow';
 import type { ResultDestination } from '../submissions/submissionKey';
@@ -144,15 +144,17 @@ export async function submitTask(
 	try {
 		const claim = await claimSubmission(ctx, itemIndex, key);
 		place?.claimed();
-		if (isAlreadySubmitted(claim)) {
-			const json = taskOutput(task, delivered, claim.taskId ?? '', 0, true);
-			json.notice = alreadySubmittedNotice(claim.taskId);
-			return { json };
-		}
+		if (isAlreadySubmitted(claim)) return alreadySubmittedOutput(task, delivered, claim);
 		return await sendTask(ctx, itemIndex, run.api, task, delivered, claim, leaveClaimWindow);
 	} finally {
 		leaveClaimWindow();
 	}
+}
+
+function alreadySubmittedOutput(task: Task, delivered: Delivery, earlier: AlreadySubmitted): INodeExecutionData {
+	const json = taskOutput(task, delivered, earlier.taskId ?? '', 0, true);
+	json.notice = alreadySubmittedNotice(earlier.taskId);
+	return { json };
 }
 
 /**
@@ -180,8 +182,16 @@ async function sendTask(
 	slotTaken?: () => void,
 ): Promise<INodeExecutionData> {
 	let result: RequestResult;
+	// The claim's last word before the request leaves: another run's record, or an error.
+	let heldBack: AlreadySubmitted | Error | undefined;
+	const mayLeave =
+		claim &&
+		(async () => {
+			heldBack = await claim.beforeLeaving().catch((error: Error) => error);
+			return heldBack === undefined;
+		});
 	try {
-		result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: delivered.webhook }), itemIndex, slotTaken);
+		result = await api.send(task.endpoint, encodeBody({ ...task.fields, webhook: delivered.webhook }), itemIndex, { slotTaken, mayLeave });
 	} catch (error) {
 		// Not a failure the transport could describe: whether the request left is not known.
 		claim?.mayExist();
@@ -189,6 +199,8 @@ async function sendTask(
 		failure.description = `${failure.description ?? ''} ${mayExistText(claim !== undefined)}`.trim();
 		throw failure;
 	}
+	if (heldBack instanceof Error) throw heldBack;
+	if (heldBack) return alreadySubmittedOutput(task, delivered, heldBack);
 	if (!result.ok) {
 		const { error, taskMayExist } = result.failure;
 		const failure = asNodeError(ctx.getNode(), error, itemIndex);

@@ -36,6 +36,14 @@ export function executionStopped(ctx: IExecuteFunctions): boolean {
 	return ctx.getExecutionCancelSignal?.()?.aborted === true;
 }
 
+/** What the caller of `send` is told on the way, and may decide. */
+export interface SendHooks {
+	/** The request has its slot (before spacing and back-off). */
+	slotTaken?: () => void;
+	/** Asked once the slot is held, before the request first leaves: false holds it back (not a failure of the run). */
+	mayLeave?: () => Promise<boolean>;
+}
+
 /**
  * The aifaceswap API as one run uses it: the credential read once (n8n would otherwise load and
  * decrypt it twice per item), and every request through the run's throttle.
@@ -59,9 +67,9 @@ export class ApiClient {
 
 	/**
 	 * POSTs to an endpoint once a slot of the run is free; `position` orders the request in the
-	 * run (see RequestThrottle); `slotTaken` is called when it has its slot, before spacing and back-off.
+	 * run (see RequestThrottle); `hooks` are told when it has its slot and may still hold it back.
 	 */
-	async send(endpoint: Endpoint, body: EncodedBody, position: number, slotTaken?: () => void): Promise<RequestResult> {
+	async send(endpoint: Endpoint, body: EncodedBody, position: number, hooks: SendHooks = {}): Promise<RequestResult> {
 		const node = this.ctx.getNode();
 		let credentials: ICredentialDataDecryptedObject;
 		let options: IHttpRequestOptions;
@@ -83,13 +91,16 @@ export class ApiClient {
 			const failure = error instanceof RunStoppedError ? error : new NodeOperationError(node, error as Error);
 			return { ok: false, failure: { error: failure, reachedApi: 'no', taskMayExist: false } };
 		}
-		slotTaken?.();
+		hooks.slotTaken?.();
 		let result: RequestResult | undefined;
+		let heldBack = false;
 		try {
+			heldBack = hooks.mayLeave !== undefined && !(await hooks.mayLeave());
+			if (heldBack) return { ok: false, failure: { error: new NodeOperationError(node, 'The request was held back before it left'), reachedApi: 'no', taskMayExist: false } };
 			result = await this.sendWithRetries(options, credentials);
 			return result;
 		} finally {
-			await this.throttle.release(position, result?.ok !== true);
+			await this.throttle.release(position, !heldBack && result?.ok !== true);
 		}
 	}
 
