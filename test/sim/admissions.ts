@@ -77,14 +77,25 @@ export function killedBeforeCheck(observation: Observation, send: Send): boolean
 }
 
 /**
+ * When the claim of `send` began: the first record call of its process carrying the request's
+ * record (`keys`: its key, each followed by `@`) since that process last removed it. A won claim
+ * waits for its slot (and its request out 429 pauses) as long as it must.
+ */
+function claimStart(observation: Observation, send: Send, keys: string[]): number {
+	const carries = (values: string[]) => values.some((value) => keys.some((key) => value.startsWith(key)));
+	const removedAt = observation.removals.filter((removal) => removal.process === send.process && removal.writeAt <= send.at && carries(removal.values)).reduce((last, removal) => Math.max(last, removal.writeAt), -Infinity);
+	return observation.recordCalls.filter((call) => call.process === send.process && call.at >= removedAt && call.at <= send.at && carries(call.values)).reduce((first, call) => Math.min(first, call.at), send.at);
+}
+
+/**
  * Whether a store call that passed the node's 30 s deadline wrote after `send` (and, for I1, before
  * `againAt`, the second send): it erased the record, written at the send or again by a heal before
  * its write. For I2 (`ownHealed`) only another process's call counts, since the sending process
  * writes its records again when its own late call ends.
  */
-export function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean, againAt = Infinity): boolean {
-	// I1: also one that erased the sender's won claim before its request left (it waits out 429 pauses).
-	const wonClaimErased = () => observation.staleWrites.some((write) => write.writeAt - write.readAt > 30_000 && write.erased.has(send.process) && write.writeAt >= send.at - 60_000 && write.writeAt <= againAt);
+export function erasedByLateWrite(observation: Observation, send: Send, ownHealed: boolean, againAt = Infinity, keys: string[] = []): boolean {
+	// I1: also one that erased the sender's won claim before its request left (`keys`: the request's).
+	const wonClaimErased = () => observation.staleWrites.some((write) => write.writeAt - write.readAt > 30_000 && write.erased.has(send.process) && write.writeAt >= claimStart(observation, send, keys) && write.writeAt <= againAt);
 	return observation.slowCalls.some((call) => (!ownHealed || call.process !== send.process) && call.writeAt - call.readAt > 30_000 && call.writeAt >= send.at && call.writeAt <= againAt) || (!ownHealed && wonClaimErased());
 }
 
@@ -95,13 +106,13 @@ export function erasedDuring(observation: Observation, run: ExecutionRun, key: s
 
 /**
  * I3: whether `run` ran while the claim of `refused` (another process's request the API refused,
- * with record `key`) was in the record: from up to 60 s before its send (a won claim waits for its
- * slot) until that process's last removal of the record within 90 s of the answer (the removal, the
- * one made again after the settle wait, each held to its 30 s deadline).
+ * with record `key`) was in the record: from its claim's start until that process's last removal of
+ * the record within 90 s of the answer (the removal, the one made again after the settle wait, each
+ * held to its 30 s deadline).
  */
 export function claimLive(observation: Observation, refused: Send, key: string, run: ExecutionRun): boolean {
 	const removedAt = observation.removals
 		.filter((removal) => removal.process === refused.process && removal.writeAt >= refused.at && removal.writeAt <= refused.answeredAt + 90_000 && removal.values.some((value) => value.startsWith(key)))
 		.reduce((last, removal) => Math.max(last, removal.writeAt), -Infinity);
-	return run.startedAt <= removedAt && (run.endedAt ?? Infinity) >= refused.at - 60_000;
+	return run.startedAt <= removedAt && (run.endedAt ?? Infinity) >= claimStart(observation, refused, [key]);
 }

@@ -64,8 +64,9 @@ export function judge(observation: Observation): Finding[] {
 	const cut = (request: string) => scheduled.find((run) => (run.killed || run.stopped) && (run.killed || run.runError !== undefined ? run.spec.requests.includes(request) : run.spec.requests.some((r, index) => r === request && !ended(run, index))));
 	// A heal is the sending process's: only a give-up that process logged after the send (and, for a
 	// second send, before it) admits a finding about its send.
+	// A check given up names its record; the sent records given up while a call hangs are all those sent since it began.
 	const healGivenUp = (send: Send, before = Infinity) =>
-		observation.warnings.some((warning) => warning.process === send.process && warning.at >= send.at && warning.at <= before && /kept being erased|no longer kept for checking/.test(warning.message));
+		observation.warnings.some((warning) => warning.process === send.process && warning.at >= send.at && warning.at <= before && (/no longer kept for checking/.test(warning.message) || (/kept being erased/.test(warning.message) && (['submit', 'wait'] as const).some((mode) => warning.message.includes(`(record ${keyOf(send.request, mode)}@`)))));
 
 	// I1: a second send after an answer that created or may have created a task, within the window.
 	const byRequest = new Map<string, Send[]>();
@@ -76,7 +77,7 @@ export function judge(observation: Observation): Finding[] {
 			const first = list.slice(0, i).find((earlier) => mayHaveTask(earlier) && send.at - earlier.at < RECORD_WINDOW_MS - observation.skewMs);
 			if (!first) continue;
 			sentTwice.add(request);
-			const admitted = healGivenUp(first, send.at) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : raced(observation, request, true) ? LATE_WRITE : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
+			const admitted = healGivenUp(first, send.at) ? HEAL_GIVEN_UP : erasedByLateWrite(observation, first, false, send.at, [`${keyOf(request, 'submit')}@`, `${keyOf(request, 'wait')}@`]) ? LATE_WRITE : first.process !== send.process && (erasedByOther(observation, first, send.at) || raced(observation, request)) ? OTHER_PROCESS : raced(observation, request, true) ? LATE_WRITE : killedBeforeCheck(observation, first) ? KILLED_CHECKS : undefined;
 			findings.push({ invariant: 'I1', what: `${request} sent again by ${send.process} ${send.execution} at ${s(send.at, observation)} after ${first.answer} from ${first.process} ${first.execution} at ${s(first.at, observation)}`, admitted });
 			break;
 		}

@@ -47,6 +47,8 @@ export interface Observation {
 	memory: Map<string, { record: number; cleanup: number }>;
 	/** Store calls whose read-to-write time passed 40 ms (the shortest settle wait). */
 	slowCalls: SlowCall[];
+	/** Every record call: its process, its values, when it began. */
+	recordCalls: SimStore['recordCalls'];
 	/** The store's removals that wrote. */
 	removals: Removal[];
 	/** Writes that erased other processes' writes. */
@@ -88,6 +90,7 @@ export async function runSchedule(plan: Plan, tracing = false): Promise<Observat
 		warnings: [],
 		memory: new Map(),
 		slowCalls: store.slowCalls,
+		recordCalls: store.recordCalls,
 		removals: store.removals,
 		staleWrites: store.staleWrites,
 		skewMs: Math.max(...plan.processes.map((p) => p.dateOffsetMs)) - Math.min(...plan.processes.map((p) => p.dateOffsetMs)),

@@ -82,6 +82,8 @@ export class SimStore {
 	readonly slowCalls: SlowCall[] = [];
 	readonly removals: Removal[] = [];
 	readonly staleWrites: StaleWrite[] = [];
+	/** Every record call (checkProcessedAndRecord): its process, its values, when it began. */
+	readonly recordCalls: Array<{ process: string; values: string[]; at: number }> = [];
 	/** Calls between their read and their write (a loaded store's calls take longer). */
 	private reading = 0;
 	/** Who wrote each version of the row (index: version - 1). */
@@ -121,6 +123,7 @@ export class SimStore {
 		}
 		const output = { new: [] as string[], processed: [] as string[] };
 		for (const value of values) this.callOf.set(md5(value), { process: proc.name, values });
+		this.recordCalls.push({ process: proc.name, values, at: this.time.now });
 		const label = await this.call(proc, random, `check [${this.named(values)}]`, true, (row) => {
 			const known = new Set(row.values);
 			const added: string[] = [];

@@ -221,7 +221,7 @@ export class SubmissionRecord {
 		if ('afterMs' in next) this.dueAfter(entry, next.afterMs);
 		else if ('fail' in next) this.close(entry, next.fail);
 		else {
-			this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${next.giveUp}; a replay may send it again`);
+			this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${next.giveUp}; a replay may send it again (record ${entry.values[0]})`);
 			this.close(entry);
 		}
 	}
