@@ -131,7 +131,7 @@ test('the record\'s own limits: a removal made again held past its time, a won c
 		expect(seconds * 1000).toBe(storeCallLimits.deadlineMs + HEAL_AFTER_MS);
 	}
 	expect(numbers([...stated(HOW, /it waits up to (\d+(?:\.\d+)?) s to go in a claim's database call/), ...stated(README, /after the\s+API's answer \(up to (\d+(?:\.\d+)?) s later\)/)])).toEqual([[HEAL_RIDE_MS / 1000], [HEAL_RIDE_MS / 1000]]);
-	expect(numbers([...stated(HOW, /when that is over (\d+) s after the win/), ...stated(CONTRIBUTING, /leaves over (\d+) s after its win/)])).toEqual([[LEAVES_UNCHECKED_MS / 1000], [LEAVES_UNCHECKED_MS / 1000]]);
+	expect(numbers([...stated(HOW, /last checked at most (\d+) s before/), ...stated(CONTRIBUTING, /last\s+checked over (\d+) s before/)])).toEqual([[LEAVES_UNCHECKED_MS / 1000], [LEAVES_UNCHECKED_MS / 1000]]);
 	expect(numbers([...stated(HOW, /written again up to (\d+) times/), ...stated(README, /written back up to (\d+) times/)])).toEqual([[MAX_HEAL_ATTEMPTS], [MAX_HEAL_ATTEMPTS]]);
 	for (const file of [README, HOW]) expect(numbers(stated(file, /only the latest (\d+) sent requests are kept/))).toEqual([[sentRecordLimits.kept]]);
 });

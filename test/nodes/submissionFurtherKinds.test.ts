@@ -1,12 +1,13 @@
 /**
- * Five further kinds of schedule that once broke the submission record, beside the seven of
+ * Six further kinds of schedule that once broke the submission record, beside the seven of
  * `submissionSchedules.test.ts`: a stopped run's error that left out an item whose refused
  * request stays recorded (seed 6841 of `npm run simulate` shows it), two processes that both sent
  * one request after a verify call that failed once it wrote (seed 970), a late claim call of the
- * same process that put back a refused request's record after its removal (seed 59), and a run
- * stopped by a refusal whose error left out the items that failed "cannot tell" (seed 1216), and
- * a won claim that waited for its slot while another process's slow claim call took its place, so
- * both sent (seed 70000797 with 3 processes).
+ * same process that put back a refused request's record after its removal (seed 59), a run
+ * stopped by a refusal whose error left out the items that failed "cannot tell" (seed 1216), a won
+ * claim that waited for its slot while another process's slow claim call took its place, so both
+ * sent (seed 70000797 with 3 processes), and an execution waiting on another's refused request that
+ * never ended (seed 80007915 with 4 processes: the record's loop lost a wake-up).
  * n8n-core's real engine with real timers, the mock API over HTTP and the store double
  * (`test/support/processed-data.ts`), which puts the failure or the other process's call where it hurts.
  */

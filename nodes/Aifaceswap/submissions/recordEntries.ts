@@ -49,10 +49,10 @@ export interface RecordEntry {
 	waited?: boolean;
 	/** A claim's caller, told how it ended (a heal has none). */
 	finish?: (outcome: ClaimOutcome | Error) => void;
-	/** A won claim whose request has not left: when its win was last confirmed (`SubmissionRecord.leaving`). */
+	/** A won claim whose request has not been answered: when its win was last confirmed (`SubmissionRecord.leaving`). */
 	heldSince?: number;
-	/** A claim checked again just before its request leaves. */
-	leaving?: boolean;
+	/** A held claim's outcome found while no caller asked (another run's record, an error): told at its next `leaving`. */
+	ended?: ClaimOutcome | Error;
 }
 
 /** How a claim ended: its request may be sent, or another execution or process recorded it. */

@@ -11,7 +11,9 @@ import { HEAL_AFTER_MS } from './sentRecords';
  * again) ends after all. The latest `KEPT` removals are remembered for that.
  *
  * A removal made again must not take the record of a request sent since. This process's own are
- * known (`keptSince`: skipped). Another process that recorded the request after the removal checks
+ * known (`keptSince`: skipped), and so are requests it is claiming again: a removal would take the
+ * values of another process's new claim too, leaving that claim's nonce, and this process's claim,
+ * written again, would then pass for that claim's own write: both would send. Another process that recorded the request after the removal checks
  * its record `HEAL_AFTER_MS` after its send and writes it again if it vanished: so a removal made
  * again counts only when it ended within `MAX_DELAY_MS` of its time. One that cannot start in
  * time (a slow call held the queue) is not made; one that ended later (or failed later: it may
@@ -28,7 +30,7 @@ export interface RemovalIo {
 	record(values: string[]): Promise<void>;
 	/** Runs `then` after the settle wait. */
 	afterSettle(then: () => void): void;
-	/** The values of requests this process won a claim of since `since`. */
+	/** The values of requests this process won a claim of since `since`, or has open (a claim, a check). */
 	keptSince(since: number): Set<string>;
 	warn(message: string): void;
 }

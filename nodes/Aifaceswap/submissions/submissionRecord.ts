@@ -21,9 +21,8 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
  * (`recordEntries.ts`).
  *
  * - A claim wins when a read after the settle wait finds the nonce of its write; erased, it is
- *   written again. Won, it is held until its request leaves, and checked again then when that is
- *   over `LEAVES_UNCHECKED_MS` after the win (`leaving`).
- * - A sent request's record is checked `HEAL_AFTER_MS` after the send and written again until it
+ *   written again. Won, it is held until its request is answered (`leaving`).
+ * - A sent request's record is checked `HEAL_AFTER_MS` after the answer and written again until it
  *   stays, and again when a late store call of ours ends (`sentRecords.ts`).
  * - Retries and their limits: `recordRetries.ts`; spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
@@ -36,7 +35,7 @@ export class SubmissionRecord {
 		remove: async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
 		record: async (values) => void (await this.calls.record(values)),
 		afterSettle: (then) => this.timers.later(this.calls.settleMs(), then),
-		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal').map((entry) => entry.values)].flat()),
+		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.map((entry) => entry.values)].flat()),
 		warn: (message) => this.ctx.logger.warn(message),
 	});
 	private readonly cleanup = new RecordCleanup();
@@ -61,17 +60,28 @@ export class SubmissionRecord {
 	}
 
 	/**
-	 * Just before a won claim's request leaves. Within `LEAVES_UNCHECKED_MS` of its win it goes;
-	 * later, its write is checked again like a claim: another process's store call that read the row
-	 * before it may have written since and sent the request itself ('recorded').
+	 * Before each attempt of a won claim's request: within `LEAVES_UNCHECKED_MS` of the claim's last
+	 * check it goes, later the claim is checked again ('recorded': another process's call that read
+	 * the row before its write wrote since, and sent it). The claim stays until the answer, checked as
+	 * a claim `HEAL_AFTER_MS` after each attempt left (a heal's copy would pass for another run's record).
 	 */
 	async leaving(ctx: IExecuteFunctions, key: string, day: number): Promise<ClaimOutcome> {
 		this.ctx = ctx;
-		const entry = this.held(recordValues(key, day));
-		if (entry?.heldSince === undefined) return 'send';
-		if (performance.now() - entry.heldSince <= LEAVES_UNCHECKED_MS) return this.leave(entry);
-		Object.assign(entry, { heldSince: undefined, leaving: true });
-		return await this.decided(entry, () => this.dueAfter(entry, 0));
+		const values = recordValues(key, day);
+		const entry = this.claimOf(values);
+		if (entry === undefined) return 'send';
+		let outcome = entry.ended ?? (entry.heldSince !== undefined && performance.now() - entry.heldSince <= LEAVES_UNCHECKED_MS ? 'send' : undefined);
+		// Held: checked now; being checked already: told when it is decided.
+		const checkNow = () => entry.heldSince !== undefined && this.dueAfter(Object.assign(entry, { heldSince: undefined }), 0);
+		outcome ??= await this.decided(entry, checkNow).catch((error: Error) => error);
+		if (outcome === 'send') {
+			this.dueAfter(entry, HEAL_AFTER_MS);
+			return 'send';
+		}
+		this.close(entry);
+		this.sent.notSent(values);
+		if (outcome instanceof Error) throw outcome;
+		return outcome;
 	}
 
 	/** Starts the claim entry's calls; resolves with how it ends. */
@@ -86,7 +96,7 @@ export class SubmissionRecord {
 	healLater(ctx: IExecuteFunctions, key: string, day: number): void {
 		this.ctx = ctx;
 		const values = recordValues(key, day);
-		this.close(this.held(values));
+		this.close(this.claimOf(values));
 		const now = performance.now();
 		const keepFrom = Math.min(now - storeCallLimits.deadlineMs, this.calls.oldestLateCall() ?? Infinity);
 		if (this.sent.add(values, keepFrom, now, this.calls.oldestOpenCall())) this.ctx.logger.warn(GAVE_UP_WARNING);
@@ -101,20 +111,11 @@ export class SubmissionRecord {
 		const values = recordValues(key, day);
 		this.sent.notSent(values);
 		// Its record is no longer watched: a heal would write it back.
-		for (const entry of this.entries.filter((open) => (open.kind === 'heal' || open.heldSince !== undefined) && open.values[0] === values[0])) this.close(entry);
+		for (const entry of this.entries.filter((open) => open.values[0] === values[0])) this.close(entry);
 		await this.removals.remove(values, () => this.poke());
 	}
 
-	private held(values: string[]): RecordEntry | undefined {
-		return this.entries.find((entry) => entry.heldSince !== undefined && entry.values[0] === values[0]);
-	}
-
-	/** A won claim's request leaves: from now on its record is watched like any sent request's. */
-	private leave(entry: RecordEntry): 'send' {
-		this.close(entry, 'send');
-		this.open(newEntry('heal', entry.values), HEAL_AFTER_MS);
-		return 'send';
-	}
+	private readonly claimOf = (values: string[]) => this.entries.find((entry) => entry.kind === 'claim' && entry.values[0] === values[0]);
 
 	/** A call that started at `startedAt` and passed its deadline has ended: it may have erased records sent since. */
 	private healSentSince(startedAt: number): void {
@@ -122,10 +123,10 @@ export class SubmissionRecord {
 		ownLateWrite(this.entries, new Set(this.removals.madeSince(startedAt)), performance.now());
 		this.removals.lateCallEnded(startedAt);
 		for (const values of this.sent.wonSince(startedAt)) {
-			// A claim not yet left is checked before it leaves (a heal's copy would pass for another run's record).
-			const claim = this.entries.find((entry) => entry.kind === 'claim' && entry.values[0] === values[0]);
+			// A claim not yet answered checks itself, now and before its request next leaves (a heal's copy would pass for another run's record).
+			const claim = this.claimOf(values);
 			if (claim === undefined) this.open(newEntry('heal', values), 0);
-			else if (claim.heldSince !== undefined) claim.heldSince = -Infinity;
+			else if (claim.heldSince !== undefined) this.dueAfter(Object.assign(claim, { heldSince: -Infinity }), 0);
 		}
 		this.poke();
 	}
@@ -152,7 +153,7 @@ export class SubmissionRecord {
 				const due = goingNow(this.entries);
 				// The clean-up before due entries (with claims arriving all the time, some entry is always
 				// due); it waits for `quiet`: no claim being decided.
-				const quiet = !this.entries.some((entry) => entry.kind === 'claim' && entry.heldSince === undefined);
+				const quiet = !this.entries.some((entry) => entry.kind === 'claim' && entry.heldSince === undefined && entry.ended === undefined);
 				const cleanup = this.removals.pending ? undefined : this.cleanup.take(quiet);
 				if (this.removals.pending) await this.timers.paced(async () => await this.removals.run());
 				else if (cleanup) await this.timers.paced(async () => await this.cleanup.remove(cleanup, async (values) => await this.calls.remove(values), (ms, then) => this.timers.later(ms, then)));
@@ -193,23 +194,22 @@ export class SubmissionRecord {
 		}
 		const settleMs = this.calls.settleMs();
 		for (const [i, entry] of due.entries()) {
+			// Closed while its call was out (its request answered): nothing waits for this answer.
+			if (!this.entries.includes(entry)) continue;
 			entry.failures = 0;
 			const decision: Decision = observe(entry, fresh[i], found, startedAt);
 			if (decision.kind === 'won' && entry.kind === 'claim') {
 				this.sent.won(entry.values);
-				if (entry.leaving) this.leave(entry);
-				else {
-					// Held: its caller sends once the request has a slot; until then the entry stays, not due.
-					const finish = entry.finish;
-					Object.assign(entry, { heldSince: performance.now(), due: false, finish: undefined });
-					finish?.('send');
-				}
+				// Held until its request is answered (`leaving`), not due; its contention limit counts from its next erasure.
+				const finish = entry.finish;
+				Object.assign(entry, { heldSince: performance.now(), due: false, finish: undefined, attempts: 1, erasedSince: undefined });
+				finish?.('send');
 			} else if (decision.kind === 'won') this.close(entry);
 			else if (decision.kind === 'recorded') {
 				this.cleanup.addStretch(decision.stretch);
-				this.close(entry, 'recorded');
-			} else if (decision.kind === 'undecidable') this.close(entry, new Error(UNDECIDABLE_MESSAGE));
-			else this.follow(entry, afterWrite(entry, settleMs, performance.now()));
+				this.end(entry, 'recorded');
+			} else if (decision.kind === 'undecidable') this.end(entry, new Error(UNDECIDABLE_MESSAGE));
+			else this.follow(Object.assign(entry, { heldSince: undefined }), afterWrite(entry, settleMs, performance.now()));
 		}
 		due.forEach((entry, i) => this.letGo(entry, fresh[i]));
 		const verifying = due.filter((entry) => this.entries.includes(entry)).length;
@@ -219,11 +219,17 @@ export class SubmissionRecord {
 	/** Follows what `recordRetries.ts` says comes next for the entry. */
 	private follow(entry: RecordEntry, next: Next): void {
 		if ('afterMs' in next) this.dueAfter(entry, next.afterMs);
-		else if ('fail' in next) this.close(entry, next.fail);
+		else if ('fail' in next) this.end(entry, next.fail);
 		else {
 			this.ctx.logger.warn(`Aifaceswap submission record: a sent request's record ${next.giveUp}; a replay may send it again (record ${entry.values[0]})`);
 			this.close(entry);
 		}
+	}
+
+	/** How a claim ended: told to its caller, or (a held claim checked while no caller asks) kept for its next `leaving`. */
+	private end(entry: RecordEntry, outcome: ClaimOutcome | Error): void {
+		if (entry.finish !== undefined) return this.close(entry, outcome);
+		Object.assign(entry, { ended: outcome, heldSince: undefined, due: false });
 	}
 
 	/** Those of `nonces` (written by the entry) that it no longer looks for go to the clean-up. */

@@ -188,6 +188,7 @@ async function sendTask(
 		claim &&
 		(async () => {
 			heldBack = await claim.beforeLeaving().catch((error: Error) => error);
+			if (heldBack instanceof Error) throw heldBack;
 			return heldBack === undefined;
 		});
 	try {

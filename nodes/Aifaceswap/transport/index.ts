@@ -40,7 +40,11 @@ export function executionStopped(ctx: IExecuteFunctions): boolean {
 export interface SendHooks {
 	/** The request has its slot (before spacing and back-off). */
 	slotTaken?: () => void;
-	/** Asked once the slot is held, before the request first leaves: false holds it back (not a failure of the run). */
+	/**
+	 * Asked right before each attempt leaves (after the slot, the pacing and any shared back-off):
+	 * false holds the request back, which is not a failure of the run; a throw holds it back as one
+	 * (the run stops after it, as after a failed request).
+	 */
 	mayLeave?: () => Promise<boolean>;
 }
 
@@ -94,10 +98,12 @@ export class ApiClient {
 		hooks.slotTaken?.();
 		let result: RequestResult | undefined;
 		let heldBack = false;
-		try {
+		const mayLeave = async () => {
 			heldBack = hooks.mayLeave !== undefined && !(await hooks.mayLeave());
-			if (heldBack) return { ok: false, failure: { error: new NodeOperationError(node, 'The request was held back before it left'), reachedApi: 'no', taskMayExist: false } };
-			result = await this.sendWithRetries(options, credentials);
+			return !heldBack;
+		};
+		try {
+			result = await this.sendWithRetries(options, credentials, mayLeave);
 			return result;
 		} finally {
 			await this.throttle.release(position, !heldBack && result?.ok !== true);
@@ -111,7 +117,7 @@ export class ApiClient {
 		return result.data;
 	}
 
-	private async sendWithRetries(options: IHttpRequestOptions, credentials: ICredentialDataDecryptedObject): Promise<RequestResult> {
+	private async sendWithRetries(options: IHttpRequestOptions, credentials: ICredentialDataDecryptedObject, mayLeave: () => Promise<boolean>): Promise<RequestResult> {
 		const { ctx, throttle } = this;
 		const node = ctx.getNode();
 		const { id = '', name = '' } = node.credentials?.[CREDENTIAL_TYPE] ?? {};
@@ -119,6 +125,11 @@ export class ApiClient {
 			await throttle.turn();
 			// Stopped before it left: certainly not sent (n8n would cancel it unsent, an error that reads like a lost answer).
 			if (executionStopped(ctx)) return { ok: false, failure: { error: new ExecutionStoppedError(node), reachedApi: 'no', taskMayExist: false } };
+			try {
+				if (!(await mayLeave())) return { ok: false, failure: { error: new NodeOperationError(node, 'The request was held back before it left'), reachedApi: 'no', taskMayExist: false } };
+			} catch (error) {
+				return { ok: false, failure: { error: error as NodeOperationError, reachedApi: 'no', taskMayExist: false } };
+			}
 			let response: IN8nHttpFullResponse;
 			const sentAt = Date.now();
 			try {
