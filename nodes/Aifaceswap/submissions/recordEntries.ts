@@ -43,6 +43,8 @@ export interface RecordEntry {
 	 * Until a call that started after it answers, values found without our token may be that write.
 	 */
 	ownLateWriteAt?: number;
+	/** When the entry was made. */
+	openedAt: number;
 	/** Goes into the next store call (false while it waits for its settle wait or a back-off). */
 	due: boolean;
 	/** A due heal has waited `HEAL_RIDE_MS` for a claim's call (`goingNow`). */
@@ -80,7 +82,7 @@ export function newTokens(): string[] {
 }
 
 export function newEntry(kind: RecordEntry['kind'], values: string[]): RecordEntry {
-	return { kind, values, tokens: [], own: new Set(), markers: new Set(), found: new Set(), attempts: 0, failures: 0, due: false };
+	return { kind, values, tokens: [], own: new Set(), markers: new Set(), found: new Set(), attempts: 0, failures: 0, due: false, openedAt: performance.now() };
 }
 
 /** What one call of the entry carries besides its new nonces: the values, the token it tests, the nonces whose presence tells something. */

@@ -11,9 +11,11 @@ import { HEAL_AFTER_MS } from './sentRecords';
  * again) ends after all. The latest `KEPT` removals are remembered for that.
  *
  * A removal made again must not take the record of a request sent since. This process's own are
- * known (`keptSince`: skipped), and so are requests it is claiming again: a removal would take the
- * values of another process's new claim too, leaving that claim's nonce, and this process's claim,
- * written again, would then pass for that claim's own write: both would send. Another process that recorded the request after the removal checks
+ * known (`keptSince`: skipped), and so are requests it was claiming again when the removal became
+ * due: a removal would take the values of another process's new claim too, leaving that claim's
+ * nonce, and this process's claim, written again, would then pass for that claim's own write: both
+ * would send. (A claim opened later finds the removal made, or the put-back, which it cannot tell
+ * from another run's record.) Another process that recorded the request after the removal checks
  * its record `HEAL_AFTER_MS` after its send and writes it again if it vanished: so a removal made
  * again counts only when it ended within `MAX_DELAY_MS` of its time. One that cannot start in
  * time (a slow call held the queue) is not made; one that ended later (or failed later: it may
@@ -30,8 +32,8 @@ export interface RemovalIo {
 	record(values: string[]): Promise<void>;
 	/** Runs `then` after the settle wait. */
 	afterSettle(then: () => void): void;
-	/** The values of requests this process won a claim of since `since`, or has open (a claim, a check). */
-	keptSince(since: number): Set<string>;
+	/** The values of requests this process won a claim of since `since`, or checks, or had a claim of open at `dueAt`. */
+	keptSince(since: number, dueAt: number): Set<string>;
 	warn(message: string): void;
 }
 
@@ -70,7 +72,7 @@ export class RefusalRemovals {
 	/** Makes the waiting removals in one call. */
 	async run(): Promise<void> {
 		const now = performance.now();
-		const waiting = this.waiting.splice(0).filter(({ values, since }) => since === undefined || !values.some((value) => this.io.keptSince(since).has(value)));
+		const waiting = this.waiting.splice(0).filter(({ values, since, dueAt }) => since === undefined || !values.some((value) => this.io.keptSince(since, dueAt ?? now).has(value)));
 		const overdue = waiting.filter(({ dueAt }) => dueAt !== undefined && now - dueAt > MAX_DELAY_MS);
 		if (overdue.length > 0) this.io.warn(givenUp(`not in time: a database call held it ${heldMs(overdue, now)} ms`, overdue));
 		const removals = waiting.filter((removal) => !overdue.includes(removal));

@@ -35,7 +35,7 @@ export class SubmissionRecord {
 		remove: async (values) => await this.calls.remove([...values, ...openClaimWrites(this.entries, values)]),
 		record: async (values) => void (await this.calls.record(values)),
 		afterSettle: (then) => this.timers.later(this.calls.settleMs(), then),
-		keptSince: (since) => new Set([...this.sent.wonSince(since), ...this.entries.map((entry) => entry.values)].flat()),
+		keptSince: (since, dueAt) => new Set([...this.sent.wonSince(since), ...this.entries.filter((entry) => entry.kind === 'heal' || entry.openedAt <= dueAt).map((entry) => entry.values)].flat()),
 		warn: (message) => this.ctx.logger.warn(message),
 	});
 	private readonly cleanup = new RecordCleanup();
