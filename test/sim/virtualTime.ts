@@ -112,9 +112,19 @@ export class VirtualTime {
 		};
 		replace(globalThis, 'setTimeout', fakeTimeout as unknown as typeof setTimeout);
 		replace(Date, 'now', () => time.now + (time.current()?.dateOffsetMs ?? 0));
-		replace(performance, 'now', () => time.now - (time.current()?.perfOriginMs ?? 0));
+		// `performance` and `crypto` are the one object of all jest's test files: code of another
+		// file still running (its records' real timers) keeps the real ones, or it would read a
+		// virtual clock on real timers (a wait of decades cut to 1 ms, for ever) and draw this
+		// schedule's random numbers
+		const realPerformanceNow = performance.now.bind(performance);
+		const realGetRandomValues = crypto.getRandomValues.bind(crypto) as <T>(array: T) => T;
+		replace(performance, 'now', () => {
+			const owner = time.current();
+			return owner ? time.now - owner.perfOriginMs : realPerformanceNow();
+		});
 		replace(Math, 'random', () => random.next());
 		replace(globalThis.crypto, 'getRandomValues', (<T extends ArrayBufferView | null>(array: T): T => {
+			if (!time.current()) return realGetRandomValues(array);
 			// by its tag, not instanceof: under jest the node's modules may make arrays of another realm
 			const kind = Object.prototype.toString.call(array);
 			const words = array as unknown as Uint32Array;
