@@ -1,10 +1,10 @@
 /**
  * A refused request's record is removed so that a re-run sends it. A store call that read the row
  * before the removal can write it back afterwards and put the record back: the removal is made
- * again after the settle wait, and again when a late store call of this process ends. Five
- * schedules of these removals (the simulation's seeds 991 and 2018, 5311, 11034, 13115 and 1189
- * show them) once left a request reported as already submitted with no task, sent twice, or its
- * record kept without a word. Each runs on n8n-core's real engine with real timers, the mock API
+ * again after the settle wait, and again when a late store call of this process ends. Six
+ * schedules of these removals (the simulation's seeds 991 and 2018, 5311, 11034, 13115, 1189 and
+ * 78362132 show them) once left a request reported as already submitted with no task, sent twice,
+ * or its record kept without a word. Each runs on n8n-core's real engine with real timers, the mock API
  * over HTTP and the store double (`test/support/processed-data.ts`), which holds a call between its
  * read and its write; "another process" is a second copy of the node's modules (`anotherProcess`)
  * or a store call made directly.
@@ -173,4 +173,23 @@ test('seed 1189 kind: a removal made again that fails is given up and logged', a
 		removals: 1,
 		warnings: expect.arrayContaining([expect.stringContaining('could not be removed again')]) as unknown,
 	});
+}, 30_000);
+
+test("seed 78362132 kind: a late call of this process puts a refused request's record back, and the request is claimed again after the removal made again at the call's end became due: the removal is made, the claim sends", async () => {
+	storeCallLimits.deadlineMs = 300;
+	slowFirstCall();
+	const { workflow, refused, record, held } = await refusedWhileHeld('claimed-after-due', async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
+	await held.release();
+	// the record is back: a claim of another request reads it and passes its deadline
+	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);
+	await until(() => removalsOf(record).length === 2);
+	const checks = ended.check.length;
+	late.release();
+	// the late call has written the record back and ended: its removal made again is due; the claim opens now
+	await until(() => ended.check.length > checks);
+	const again = workflow.run([refused], { continueOnFail: true });
+	const result = outcomes(await again);
+	await late.other;
+	await store.quiet(workflow.record, 1_500);
+	expect({ result, tasks: tasksFor(refused), removals: removalsOf(record).length }).toEqual({ result: [false], tasks: 1, removals: 3 });
 }, 30_000);
