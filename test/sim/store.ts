@@ -44,6 +44,9 @@ export interface StaleWrite {
 	process: string;
 	readAt: number;
 	writeAt: number;
+	/** Writes to the row before its read, and before its write (writes in one virtual ms stay in order). */
+	readVersion: number;
+	writeVersion: number;
 	erased: Set<string>;
 	erasedWrites: Array<{ process: string; values: string[] }>;
 }
@@ -53,6 +56,8 @@ export interface Removal {
 	process: string;
 	values: string[];
 	writeAt: number;
+	/** Writes to the row before its own. */
+	version: number;
 }
 
 export type CallFault = 'none' | 'failBefore' | 'failAfter' | 'late' | 'hang';
@@ -143,7 +148,7 @@ export class SimStore {
 
 	async remove(proc: SimProcess, random: Random, values: string[]): Promise<void> {
 		await this.call(proc, random, `remove [${this.named(values)}]`, false, (row) => {
-			this.removals.push({ process: proc.name, values, writeAt: this.time.now });
+			this.removals.push({ process: proc.name, values, writeAt: this.time.now, version: this.writers.length });
 			const next = [...row.values];
 			for (const value of values) {
 				const index = next.indexOf(md5(value));
@@ -206,7 +211,7 @@ export class SimStore {
 			// Taken out by this write though written after its read (not a removal's target, not the oldest dropped).
 			for (const hash of [...this.row.values, ...read.values]) before.delete(hash);
 			const erasedWrites = [...new Set([...before].flatMap((hash) => this.callOf.get(hash) ?? []))];
-			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, erased, erasedWrites });
+			this.staleWrites.push({ process: proc.name, readAt, writeAt: this.time.now, readVersion, writeVersion: this.writers.length, erased, erasedWrites });
 		}
 		this.writers.push(proc.name);
 		this.trace(`${label}: wrote ${this.row.old + this.row.values.length} values`);
