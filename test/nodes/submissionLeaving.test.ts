@@ -1,8 +1,9 @@
 /**
  * A won claim's check before its request leaves (`SubmissionRecord.leaving`, the transport's
  * `mayLeave`, asked before each attempt once the shared back-off has passed): a retry after a 429,
- * a check that fails, and a claim's contention limit after its win. Each failed on the first
- * version of the check (asked once, before the back-off). n8n-core's real engine with real timers,
+ * a check that fails, a claim's contention limit after its win, and a Stop while the check is out.
+ * Each failed on the first version of the check (asked once, before the back-off; Stop looked at
+ * only before it). n8n-core's real engine with real timers,
  * the mock API over HTTP and the store double (`test/support/processed-data.ts`).
  */
 import { useMockApi } from '../support/mock';
@@ -96,4 +97,24 @@ test('a claim erased once before its win, which waits for its slot longer than t
 	store.records.set(workflow.record, ['another request']);
 	const p = outcomes(await pRun);
 	expect({ firstWrites, p, sends: urls.map((url) => sendsPerUrl(api).get(url)) }).toEqual({ firstWrites: 2, p: [false, false], sends: [1, 1] });
+}, 30_000);
+
+test('Stop while a won claim is checked before its request leaves: the request is not sent, and a re-run sends it', async () => {
+	const workflow = swapWorkflow(api, 'stop-during-check');
+	const urls = [0, 1].map((i) => swapUrl(`stop-during-check-${i}`));
+	api.fail({ delayMs: 3_000, match: 'stop-during-check-0' });
+	let stop: () => void = () => undefined;
+	const run = workflow.run(urls, { concurrency: 1, continueOnFail: true, onStart: (stopRun) => (stop = stopRun) });
+	await until(() => api.apiRequests().length >= 1);
+	await wait(1_500);
+	// the next record call: item 1's check before it leaves (item 0 answers at 3 s)
+	const check = store.hangNext(checkOf(workflow.record));
+	await check.reached;
+	stop();
+	check.release();
+	const stopped = await run;
+	await store.quiet(workflow.record, 2_000);
+	const reachedBeforeRerun = urls.map((url) => sendsPerUrl(api).get(url) ?? 0);
+	const rerun = outcomes(await workflow.run([urls[1]], { process: anotherProcess(), continueOnFail: true }));
+	expect({ status: stopped.status, reachedBeforeRerun, rerun }).toEqual({ status: 'canceled', reachedBeforeRerun: [1, 0], rerun: [false] });
 }, 30_000);
