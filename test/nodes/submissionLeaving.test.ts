@@ -118,3 +118,20 @@ test('Stop while a won claim is checked before its request leaves: the request i
 	const rerun = outcomes(await workflow.run([urls[1]], { process: anotherProcess(), continueOnFail: true }));
 	expect({ status: stopped.status, reachedBeforeRerun, rerun }).toEqual({ status: 'canceled', reachedBeforeRerun: [1, 0], rerun: [false] });
 }, 30_000);
+
+test.each([
+	['answers', false],
+	['fails after its write', true],
+])("a won claim's check 1 s after its request left, out when the answer closes the claim, %s: no nonce stays in the row", async (_case, fails) => {
+	const workflow = swapWorkflow(api, `closed-while-out-${String(fails)}`);
+	const url = swapUrl(`closed-while-out-${String(fails)}`);
+	api.latencyMs = 1_500;
+	const run = workflow.run([url], { continueOnFail: true });
+	await until(() => api.apiRequests().length >= 1);
+	// the claim's check 1 s after its request left takes 800 ms: the answer (1.5 s) closes the claim meanwhile
+	store.latencyOf = (call) => (call.nonces > 0 ? 800 : 0);
+	if (fails) store.failAfterWrite((call) => call.kind === 'check' && call.nonces > 0, new Error('Connection terminated unexpectedly'));
+	const outcome = outcomes(await run);
+	await store.quiet(workflow.record, 5_000);
+	expect({ outcome, rowValues: store.records.get(workflow.record)?.length }).toEqual({ outcome: [false], rowValues: 2 });
+}, 30_000);

@@ -189,7 +189,7 @@ export class SubmissionRecord {
 				if (late !== undefined) ownLateWrite(this.entries, new Set(due.filter((entry) => entry.kind === 'claim').flatMap((entry) => entry.values)), performance.now(), due);
 			});
 		} catch (error) {
-			due.forEach((entry, i) => this.follow(entry, afterFailure(entry, fresh[i], error as Error)));
+			due.forEach((entry, i) => (this.entries.includes(entry) ? this.follow(entry, afterFailure(entry, fresh[i], error as Error)) : this.letGo(entry, fresh[i])));
 			return;
 		}
 		const settleMs = this.calls.settleMs();
