@@ -26,7 +26,7 @@ import { StoreCalls, storeCallLimits } from './storeCalls';
  *   stays, and again when a late store call of ours ends (`sentRecords.ts`).
  * - Retries and their limits: `recordRetries.ts`; spacing: `recordTimers.ts`; clean-up: `recordCleanup.ts`.
  */
-/** A won claim's request leaves without another check within this time of its win (`leaving`). */
+/** A won claim's request leaves without another check within this time of its last check (its win, or a check since: `leaving`). */
 export const LEAVES_UNCHECKED_MS = 1_000;
 
 export class SubmissionRecord {
