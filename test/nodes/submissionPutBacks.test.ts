@@ -104,6 +104,22 @@ async function lateClaimOfAnotherRequest(workflow: Workflow, match: (call: Store
 	return { release: late.release, other };
 }
 
+/**
+ * A record whose removal was made again, put back once more by a late claim call of this process
+ * (held until `release`): a slow call of another process puts it back first, then a claim of
+ * another request reads it and passes its deadline (short enough that the held call does not keep
+ * the removal made again past its time).
+ */
+async function putBackAfterRemovedAgain(name: string) {
+	storeCallLimits.deadlineMs = 300;
+	slowFirstCall();
+	const { workflow, refused, record, held } = await refusedWhileHeld(name, async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
+	await held.release();
+	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);
+	await until(() => removalsOf(record).length === 2);
+	return { workflow, refused, record, late };
+}
+
 test("seed 991 kind: a late call of this process that read a refused request's record writes it back while the request is claimed again: never reported as submitted with no task, never sent twice", async () => {
 	storeCallLimits.deadlineMs = 500;
 	const { workflow, refused, record, held } = await refusedWhileHeld('own-late-call', async (workflow) => await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check'));
@@ -147,14 +163,7 @@ test("seed 11034 kind: this process claims a refused request again before its re
 }, 30_000);
 
 test("seed 13115 kind: a late call of this process puts back a record whose removal was made again: another removal follows when it ends, a replay sends the refused request", async () => {
-	// short enough that the held call does not keep the removal made again past its time
-	storeCallLimits.deadlineMs = 300;
-	slowFirstCall();
-	const { workflow, refused, record, held } = await refusedWhileHeld('late-after-again', async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
-	await held.release();
-	// the record is back: a claim of another request reads it and passes its deadline
-	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);
-	await until(() => removalsOf(record).length === 2);
+	const { workflow, refused, late } = await putBackAfterRemovedAgain('late-after-again');
 	late.release();
 	await late.other;
 	await store.quiet(workflow.record, 1_500);
@@ -176,13 +185,7 @@ test('seed 1189 kind: a removal made again that fails is given up and logged', a
 }, 30_000);
 
 test("seed 78362132 kind: a late call of this process puts a refused request's record back, and the request is claimed again after the removal made again at the call's end became due: the removal is made, the claim sends", async () => {
-	storeCallLimits.deadlineMs = 300;
-	slowFirstCall();
-	const { workflow, refused, record, held } = await refusedWhileHeld('claimed-after-due', async (workflow) => await heldCallOfAnotherProcess(workflow.workflowId));
-	await held.release();
-	// the record is back: a claim of another request reads it and passes its deadline
-	const late = await lateClaimOfAnotherRequest(workflow, (call) => call.kind === 'check' && call.values === 4);
-	await until(() => removalsOf(record).length === 2);
+	const { workflow, refused, record, late } = await putBackAfterRemovedAgain('claimed-after-due');
 	const checks = ended.check.length;
 	late.release();
 	// the late call has written the record back and ended: its removal made again is due; the claim opens now

@@ -2,17 +2,12 @@ import { Random } from './random';
 import type { SimProcess } from './virtualTime';
 import { VirtualTime } from './virtualTime';
 
-/**
- * `performance` and `crypto` are one object for all of jest's test files. Code of another file that
- * still runs on real timers while a schedule runs (a record's heals and clean-ups outlive their
- * test) must keep the real clock and randomness: on the virtual clock it computed waits of decades,
- * got 1 ms timers for ever and kept jest from exiting (CI timed out after the unit tests passed).
- */
+/** Code that is not a simulated process's keeps the real clock and randomness (why: `VirtualTime.install`). */
 describe('virtual time', () => {
 	const START_MS = Date.UTC(2031, 0, 1);
 	const proc: SimProcess = { name: 'n1', dateOffsetMs: 0, perfOriginMs: 5, killed: false };
 
-	it('is the clock and randomness of simulated processes only', async () => {
+	it('is the clock and randomness of simulated processes only', () => {
 		const time = new VirtualTime(START_MS, new Random(1, 'test'));
 		const realBefore = performance.now();
 		let foreign = { clock: 0, words: new Uint32Array(4) };

@@ -122,17 +122,17 @@ export class ApiClient {
 		const node = ctx.getNode();
 		const { id = '', name = '' } = node.credentials?.[CREDENTIAL_TYPE] ?? {};
 		// Stopped before it left: certainly not sent (n8n would cancel it unsent, an error that reads like a lost answer).
-		const stopped: RequestResult = { ok: false, failure: { error: new ExecutionStoppedError(node), reachedApi: 'no', taskMayExist: false } };
+		const stopped = (): RequestResult => ({ ok: false, failure: { error: new ExecutionStoppedError(node), reachedApi: 'no', taskMayExist: false } });
 		for (let attempt = 1; ; attempt++) {
 			await throttle.turn();
-			if (executionStopped(ctx)) return stopped;
+			if (executionStopped(ctx)) return stopped();
 			try {
 				if (!(await mayLeave())) return { ok: false, failure: { error: new NodeOperationError(node, 'The request was held back before it left'), reachedApi: 'no', taskMayExist: false } };
 			} catch (error) {
 				return { ok: false, failure: { error: error as NodeOperationError, reachedApi: 'no', taskMayExist: false } };
 			}
 			// the check before leaving can take seconds: a Stop meanwhile is looked at again
-			if (executionStopped(ctx)) return stopped;
+			if (executionStopped(ctx)) return stopped();
 			let response: IN8nHttpFullResponse;
 			const sentAt = Date.now();
 			try {
